@@ -1,0 +1,37 @@
+# Set-up on a fresh machine needs only Python 3.11 or newer: `make run` or `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PORT ?= 5000
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app portal
+
+.PHONY: run test install install-dev clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+run: install
+	$(FLASK) init-secrets
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo
+	@echo "Serving the public site on http://127.0.0.1:$(PORT)/ and the back office on http://127.0.0.1:$(PORT)/staff/"
+	PORT=$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py wsgi:application
+
+test: install-dev
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache

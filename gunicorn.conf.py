@@ -1,0 +1,13 @@
+"""gunicorn settings used by ``make run`` and by production (override with flags or GUNICORN_CMD_ARGS)."""
+
+import os
+
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}"
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+# No access log: each line would carry a client address and user agent, which the public zone
+# must never record. Errors still go to stderr, without client details.
+accesslog = None
+errorlog = "-"
+loglevel = "info"
+# Behind a reverse proxy set FORWARDED_ALLOW_IPS and PORTAL_PROXY_COUNT to match it.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -1,0 +1,62 @@
+"""``flask --app portal <command>``: thin wrappers over services, for operators."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask, current_app
+
+from portal.exceptions import InvalidInput
+from portal.models import StaffRole
+from portal.services.instance_secrets import write_missing_secrets
+from portal.services.seeding import seed_demo
+from portal.services.staff_accounts import create_staff_account
+
+
+@click.command("init-secrets")
+def init_secrets_command() -> None:
+    """Write random secrets for both zones into the instance folder, keeping existing ones."""
+    written = write_missing_secrets(current_app.instance_path)
+    if written:
+        click.echo(f"Wrote {', '.join(written)} in {current_app.instance_path}")
+    else:
+        click.echo("Every secret is already set; nothing written.")
+
+
+@click.command("seed-demo")
+def seed_demo_command() -> None:
+    """Seed the department profile, accounts, terms and prevention tips where none exist."""
+    seeded = seed_demo(current_app.config["PORTAL_DEPARTMENT"], current_app.config["PORTAL_OFFICIAL_ACCOUNTS"])
+    click.echo(f"Seeded: {', '.join(seeded)}." if seeded else "The database already has content; nothing seeded.")
+
+
+@click.group("staff")
+def staff_group() -> None:
+    """Manage staff accounts."""
+
+
+def read_password() -> str:
+    """One line from standard input when it is piped, otherwise a hidden prompt asked twice."""
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@staff_group.command("create")
+@click.option("--email", required=True, help="Sign-in e-mail address.")
+@click.option("--name", "display_name", required=True, help="Name shown on everything this person does.")
+@click.option("--role", required=True, type=click.Choice([role.value for role in StaffRole]))
+def create_staff_command(email: str, display_name: str, role: str) -> None:
+    """Create a named staff account; the password is read from standard input or a prompt."""
+    try:
+        user = create_staff_account(email, display_name, role, read_password())
+    except InvalidInput as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Created {user.role.value} account for {user.display_name} <{user.email}>.")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(init_secrets_command)
+    app.cli.add_command(seed_demo_command)
+    app.cli.add_command(staff_group)

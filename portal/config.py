@@ -1,0 +1,212 @@
+"""Configuration: defaults per trust zone, the layering rules, and the fail-fast check.
+
+Precedence, lowest first: the zone's class below, ``instance/portal.py`` (shared by both zones),
+``instance/<zone>.py``, ``PORTAL_*`` environment variables, ``PORTAL_<ZONE>_*`` environment
+variables, then the ``overrides`` mapping given to ``create_app`` (tests). Nothing here reads
+the environment or a file when the module is imported.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+ZONE_NAMES = ("public", "staff")
+ENVIRONMENTS = ("development", "production")
+
+log = logging.getLogger(__name__)
+
+
+class BaseConfig:
+    # "production" turns on Secure cookies and refuses to start without secrets.
+    PORTAL_ENV = "development"
+
+    SECRET_KEY: str | None = None
+    # Keys the limiter's client hash; a separate secret so rotating it never logs anyone out.
+    PORTAL_CLIENT_KEY_SECRET: str | None = None
+
+    # None means SQLite in the instance folder; set a postgresql:// URL in production.
+    PORTAL_DATABASE_URL: str | None = None
+    PORTAL_SQLITE_BUSY_TIMEOUT_MS = 10_000
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+
+    # Public address of the resident site, used for canonical and Open Graph URLs so that
+    # they never depend on a Host header an attacker controls.
+    PORTAL_SITE_URL = "http://127.0.0.1:5000"
+    # How many reverse proxies sit in front of the app; 0 trusts no X-Forwarded-* header.
+    PORTAL_PROXY_COUNT = 0
+
+    MAX_CONTENT_LENGTH = 10 * 1024 * 1024
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SECURE = False
+    WTF_CSRF_TIME_LIMIT: int | None = 3600
+
+    # True sends Cache-Control: no-store on every response (the back office).
+    PORTAL_NO_STORE = False
+
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_DEFAULT = "120 per minute"
+    RATELIMIT_HEADERS_ENABLED = False
+    RATELIMIT_KEY_PREFIX = "portal"
+
+    # The department profile as seeded into the database by ``seed-demo``, and the
+    # contact details error pages fall back to when the database cannot be read.
+    PORTAL_DEPARTMENT: dict[str, str] = {
+        "name": "Deerfield Police Department",
+        "short_name": "Deerfield PD",
+        "jurisdiction": "Village of Deerfield, Illinois",
+        "street_address": "850 Waukegan Road",
+        "locality": "Deerfield",
+        "region": "IL",
+        "postal_code": "60015",
+        "emergency_phone": "911",
+        "non_emergency_phone": "(847) 945-8636",
+        "email": "police@deerfield.il.us",
+        "website_url": "https://www.deerfield.il.us/",
+        "facebook_name": "Deerfield Police Department",
+        "facebook_url": "https://www.facebook.com/DeerfieldPolice",
+        "twitter_handle": "DeerfieldILPD",
+        "maintained_by": "the Deerfield Police Department's Communications Unit",
+    }
+
+
+    # Approved accounts for the "Official accounts" page, seeded by ``seed-demo``.
+    PORTAL_OFFICIAL_ACCOUNTS: list[dict[str, str]] = [
+        {
+            "platform": "Facebook",
+            "display_name": "Deerfield Police Department",
+            "handle": "Deerfield Police Department",
+            "url": "https://www.facebook.com/DeerfieldPolice",
+            "approved_on": "2024-03-01",
+        },
+        {
+            "platform": "X (Twitter)",
+            "display_name": "Deerfield Police Department",
+            "handle": "@DeerfieldILPD",
+            "url": "https://x.com/DeerfieldILPD",
+            "approved_on": "2024-03-01",
+        },
+    ]
+
+    PORTAL_LOG_LEVEL = "INFO"
+    # Picture shown when a page is shared on Facebook or X: 1200 x 630, under static/.
+    PORTAL_SHARE_IMAGE = "img/og-card.png"
+
+
+class PublicConfig(BaseConfig):
+    SESSION_COOKIE_NAME = "portal_public"
+    SESSION_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    # No script at all on the resident site: it must work in Tor Browser's safest mode.
+    PORTAL_CSP = (
+        "default-src 'none'; style-src 'self'; img-src 'self'; font-src 'self'; "
+        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    )
+
+
+class StaffConfig(BaseConfig):
+    SESSION_COOKIE_NAME = "portal_staff"
+    SESSION_COOKIE_SAMESITE = "Strict"
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    RATELIMIT_KEY_PREFIX = "portal-staff"
+    PORTAL_NO_STORE = True
+    PORTAL_LOGIN_LIMIT = "10 per minute"
+    PORTAL_CSP = (
+        "default-src 'none'; style-src 'self'; img-src 'self'; font-src 'self'; "
+        "script-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    )
+
+
+ZONES: dict[str, type[BaseConfig]] = {"public": PublicConfig, "staff": StaffConfig}
+
+
+def parse_env_value(raw: str) -> Any:
+    """Numbers, booleans, lists and objects come in as JSON; anything else is a string."""
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw
+
+
+def env_overrides(zone: str, config: Mapping[str, Any], environ: Mapping[str, str]) -> dict[str, Any]:
+    """Config updates from ``PORTAL_*`` then ``PORTAL_<ZONE>_*`` variables.
+
+    ``PORTAL_X`` sets our own key ``PORTAL_X`` when it exists, else the extension key ``X``
+    (``PORTAL_SECRET_KEY`` -> ``SECRET_KEY``). Unknown names are ignored with a warning, so
+    a typo never silently becomes a new setting.
+    """
+    zone_prefixes = tuple(f"PORTAL_{name.upper()}_" for name in ZONE_NAMES)
+    shared: dict[str, Any] = {}
+    own_zone: dict[str, Any] = {}
+    for name in sorted(environ):
+        if not name.startswith("PORTAL_") or name in ("PORTAL_ZONE",):
+            continue
+        if name.startswith(zone_prefixes):
+            env_zone, _, rest = name[len("PORTAL_"):].partition("_")
+            if env_zone.lower() != zone:
+                continue
+            target, rest_name = own_zone, rest
+        else:
+            target, rest_name = shared, name[len("PORTAL_"):]
+        key = resolve_key(f"PORTAL_{rest_name}", rest_name, config)
+        if key is None:
+            log.warning("ignoring unknown configuration variable %s", name)
+            continue
+        target[key] = parse_env_value(environ[name])
+    return {**shared, **own_zone}
+
+
+def resolve_key(own_name: str, extension_name: str, config: Mapping[str, Any]) -> str | None:
+    if own_name in config:
+        return own_name
+    if extension_name in config:
+        return extension_name
+    return None
+
+
+def sqlite_uri(instance_path: str) -> str:
+    return f"sqlite:///{instance_path}/portal.db"
+
+
+def database_uri(url: str | None, instance_path: str) -> str:
+    """The SQLAlchemy URI for ``PORTAL_DATABASE_URL``: psycopg 3 for PostgreSQL, else SQLite."""
+    if not url:
+        return sqlite_uri(instance_path)
+    for legacy in ("postgres://", "postgresql://"):
+        if url.startswith(legacy):
+            return "postgresql+psycopg://" + url[len(legacy):]
+    return url
+
+
+class ConfigurationError(RuntimeError):
+    """The app must not start with this configuration."""
+
+
+def check(config: Mapping[str, Any]) -> list[str]:
+    """Refuse configurations that would run insecurely; return warnings for the log."""
+    warnings: list[str] = []
+    if config["PORTAL_ENV"] not in ENVIRONMENTS:
+        raise ConfigurationError(f"PORTAL_ENV must be one of {ENVIRONMENTS}, not {config['PORTAL_ENV']!r}")
+    production = config["PORTAL_ENV"] == "production"
+    for key in ("SECRET_KEY", "PORTAL_CLIENT_KEY_SECRET"):
+        value = config.get(key)
+        if value and len(str(value)) >= 32:
+            continue
+        if production:
+            raise ConfigurationError(
+                f"{key} is missing or shorter than 32 characters; run "
+                "`flask --app portal init-secrets` or set it in the environment"
+            )
+        if not config.get("TESTING"):
+            warnings.append(f"{key} is not set: using a temporary one until `init-secrets` is run")
+    if not isinstance(config["PORTAL_PROXY_COUNT"], int) or config["PORTAL_PROXY_COUNT"] < 0:
+        raise ConfigurationError("PORTAL_PROXY_COUNT must be a whole number, 0 or more")
+    if production and str(config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):
+        warnings.append("production mode on SQLite: use PostgreSQL (PORTAL_DATABASE_URL)")
+    if production and str(config["RATELIMIT_STORAGE_URI"]).startswith("memory"):
+        warnings.append("production mode with in-memory rate limits: use Redis (PORTAL_RATELIMIT_STORAGE_URI)")
+    return warnings

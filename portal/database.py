@@ -1,0 +1,63 @@
+"""Durability settings for the embedded SQLite database, applied to one engine at a time."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, event
+
+log = logging.getLogger(__name__)
+
+
+def sqlite_has_wal_reset_fix(version: tuple[int, int, int]) -> bool:
+    """True when this SQLite cannot corrupt a WAL database through the WAL-reset bug.
+
+    Affected: 3.7.0 up to 3.51.2. Fixed in 3.51.3 and in the 3.44.6 and 3.50.7 backports.
+    """
+    if version < (3, 7, 0) or version >= (3, 51, 3):
+        return True
+    return (3, 44, 6) <= version < (3, 45, 0) or (3, 50, 7) <= version < (3, 51, 0)
+
+
+@dataclass(frozen=True)
+class SqliteSettings:
+    version: str
+    journal_mode: str
+    busy_timeout_ms: int
+    wal_reset_fix: bool
+
+
+def choose_sqlite_settings(busy_timeout_ms: int) -> SqliteSettings:
+    fixed = sqlite_has_wal_reset_fix(sqlite3.sqlite_version_info)
+    return SqliteSettings(sqlite3.sqlite_version, "wal" if fixed else "delete", busy_timeout_ms, fixed)
+
+
+def configure_sqlite(engine: Engine, settings: SqliteSettings) -> None:
+    """Full fsync on commit, foreign keys, a busy timeout, and writers that queue.
+
+    ``synchronous=FULL`` because with ``NORMAL`` a committed tip can vanish after a power cut.
+    Transactions start with ``BEGIN IMMEDIATE`` (SQLAlchemy's pysqlite recipe) so two writers
+    wait for each other instead of one failing with "database is locked" on upgrade.
+    """
+    if settings.journal_mode != "wal":
+        log.warning(
+            "SQLite %s has the WAL-reset bug: using journal_mode=%s instead of WAL",
+            settings.version,
+            settings.journal_mode,
+        )
+
+    @event.listens_for(engine, "connect")
+    def apply_pragmas(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(settings.busy_timeout_ms)}")
+        cursor.execute(f"PRAGMA journal_mode = {settings.journal_mode}")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def begin_immediate(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,0 +1,16 @@
+"""Every model, imported here so that metadata, create_all and Alembic see them all."""
+
+from portal.models.department import DepartmentProfile, OfficialAccount
+from portal.models.prevention import PreventionCategory, PreventionTip
+from portal.models.staff import StaffRole, StaffUser
+from portal.models.terms import TermsVersion
+
+__all__ = [
+    "DepartmentProfile",
+    "OfficialAccount",
+    "PreventionCategory",
+    "PreventionTip",
+    "StaffRole",
+    "StaffUser",
+    "TermsVersion",
+]

@@ -1,0 +1,31 @@
+"""The General Order's required pages: home, terms and takedown policy, official accounts."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, render_template
+
+from portal.services import department, terms
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.get("/")
+def home():
+    return render_template("public/pages/home.html")
+
+
+@bp.get("/terms")
+def terms_current():
+    return render_template("public/pages/terms_current.html", history=terms.terms_history(date.today()))
+
+
+@bp.get("/terms/<version>")
+def terms_version(version: str):
+    return render_template("public/pages/terms_version.html", terms=terms.get_terms_version(version))
+
+
+@bp.get("/official-accounts")
+def official_accounts():
+    return render_template("public/pages/official_accounts.html", accounts=department.list_official_accounts())

@@ -1,0 +1,25 @@
+"""Crime prevention tips: an index by category, a page per category and a page per tip."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+from portal.services import prevention
+
+bp = Blueprint("prevention", __name__, url_prefix="/prevention")
+
+
+@bp.get("/")
+def index():
+    return render_template("public/prevention/index.html", categories=prevention.list_categories())
+
+
+@bp.get("/<category_slug>/")
+def category(category_slug: str):
+    return render_template("public/prevention/category.html", category=prevention.get_category(category_slug))
+
+
+@bp.get("/<category_slug>/<tip_slug>")
+def tip(category_slug: str, tip_slug: str):
+    return render_template("public/prevention/tip.html", tip=prevention.get_tip(category_slug, tip_slug))
+

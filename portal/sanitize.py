@@ -1,0 +1,41 @@
+"""The one place that cleans text: plain text for residents' input, nh3 for staff rich text.
+
+Only this module imports nh3, so the allow-list below is the whole HTML policy of the portal.
+"""
+
+from __future__ import annotations
+
+import nh3
+
+RICH_TEXT_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "h2", "h3"}
+RICH_TEXT_ATTRIBUTES = {"a": {"href"}}
+RICH_TEXT_URL_SCHEMES = {"https", "mailto"}
+
+
+class UnsafeText(ValueError):
+    """Text that cannot be stored as it was typed."""
+
+
+def plain_text(text: str, max_length: int) -> str:
+    """Return the text exactly as typed, or refuse it.
+
+    No HTML cleaning: residents' text may be evidence and is escaped when shown. NUL is refused
+    because PostgreSQL cannot store it, and the length is checked again behind the form.
+    """
+    if "\x00" in text:
+        raise UnsafeText("The text contains a NUL character, which cannot be stored.")
+    if len(text) > max_length:
+        raise UnsafeText(f"The text is longer than {max_length} characters.")
+    return text
+
+
+def rich_text_html(html: str) -> str:
+    """Staff-written rich text reduced to a small allow-list; links get rel=noopener noreferrer."""
+    return nh3.clean(
+        html,
+        tags=RICH_TEXT_TAGS,
+        attributes=RICH_TEXT_ATTRIBUTES,
+        url_schemes=RICH_TEXT_URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )

@@ -1,0 +1,54 @@
+"""Response headers, proxy trust and the privacy-preserving client key for rate limits."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask import Flask, Response, current_app, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+View = TypeVar("View", bound=Callable[..., object])
+
+
+def no_store(view: View) -> View:
+    """Mark a view whose page must never sit in a cache: forms, receipts, anything personal."""
+    view.portal_no_store = True  # type: ignore[attr-defined]
+    return view
+
+
+def view_is_no_store() -> bool:
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, "portal_no_store", False))
+
+
+def client_key() -> str:
+    """A keyed hash of the client address: rate limits work, storage never sees the address."""
+    secret = current_app.config["PORTAL_CLIENT_KEY_SECRET"].encode()
+    address = (request.remote_addr or "unknown").encode()
+    return hmac.new(secret, address, hashlib.sha256).hexdigest()[:32]
+
+
+def set_security_headers(response: Response) -> Response:
+    config = current_app.config
+    headers = response.headers
+    headers["Content-Security-Policy"] = config["PORTAL_CSP"]
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["X-Frame-Options"] = "DENY"
+    headers["Referrer-Policy"] = "same-origin"
+    headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    headers["Permissions-Policy"] = "camera=(), geolocation=(), microphone=(), interest-cohort=()"
+    if request.is_secure:
+        headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
+    if config["PORTAL_NO_STORE"] or response.status_code >= 400 or view_is_no_store():
+        headers["Cache-Control"] = "no-store"
+    return response
+
+
+def register(app: Flask) -> None:
+    if app.config["PORTAL_PROXY_COUNT"]:
+        count = app.config["PORTAL_PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_prefix=count)
+    app.after_request(set_security_headers)
