@@ -19,7 +19,7 @@ from flask import Flask
 
 from portal import cli, config, errors, health, layout, logs, public, security, staff
 from portal.database import choose_sqlite_settings, configure_sqlite
-from portal.extensions import csrf, db, limiter, migrate
+from portal.extensions import csrf, db, migrate, new_limiter
 
 ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = ROOT / "portal" / "migrations"
@@ -90,11 +90,13 @@ def create_app(
 
     init_database(app)
     csrf.init_app(app)
+    limiter = new_limiter()
     limiter.init_app(app)
+    app.extensions["portal.limiter"] = limiter
     errors.register(app)
     security.register(app)
     layout.register(app)
     cli.init_app(app)
-    app.register_blueprint(health.bp)
-    (public.register if zone == "public" else staff.register)(app)
+    health.register(app, limiter)
+    (public.register if zone == "public" else staff.register)(app, limiter)
     return app

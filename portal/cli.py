@@ -6,6 +6,7 @@ import sys
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
 
 from portal.exceptions import InvalidInput
 from portal.models import StaffRole
@@ -15,6 +16,7 @@ from portal.services.staff_accounts import create_staff_account
 
 
 @click.command("init-secrets")
+@with_appcontext
 def init_secrets_command() -> None:
     """Write random secrets for both zones into the instance folder, keeping existing ones."""
     written = write_missing_secrets(current_app.instance_path)
@@ -25,13 +27,14 @@ def init_secrets_command() -> None:
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo_command() -> None:
     """Seed the department profile, accounts, terms and prevention tips where none exist."""
     seeded = seed_demo(current_app.config["PORTAL_DEPARTMENT"], current_app.config["PORTAL_OFFICIAL_ACCOUNTS"])
     click.echo(f"Seeded: {', '.join(seeded)}." if seeded else "The database already has content; nothing seeded.")
 
 
-@click.group("staff")
+@click.group("staff", cls=AppGroup)
 def staff_group() -> None:
     """Manage staff accounts."""
 

@@ -28,4 +28,9 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
-limiter = Limiter(key_func=client_key)
+
+
+def new_limiter() -> Limiter:
+    """A limiter for one app: Flask-Limiter keeps its settings and limits on the instance,
+    so a shared one would let the staff zone's settings overwrite the public zone's."""
+    return Limiter(key_func=client_key)

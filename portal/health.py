@@ -2,32 +2,39 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app
+from flask import Blueprint, Flask, current_app
+from flask_limiter import Limiter
 
-from portal.extensions import limiter
 from portal.services.health import database_status
 
 bp = Blueprint("health", __name__)
 
 
-def rate_limit_storage_ok() -> bool:
+def rate_limit_storage_status() -> dict[str, bool]:
+    limiter = current_app.extensions["portal.limiter"]
+    if not limiter.enabled:
+        return {"enabled": False, "ok": True}
     try:
-        return bool(limiter.storage.check())
+        return {"enabled": True, "ok": bool(limiter.storage.check())}
     except Exception:  # noqa: BLE001 - any storage failure means "down" to a monitor
-        return False
+        return {"enabled": True, "ok": False}
 
 
-# Exempt from rate limits so that it can still report a rate-limit store that is down.
 @bp.get("/healthz")
-@limiter.exempt
 def healthz():
     database = database_status(current_app.extensions.get("portal.sqlite"))
-    limits_ok = rate_limit_storage_ok()
-    healthy = database["ok"] and limits_ok
+    limits = rate_limit_storage_status()
+    healthy = database["ok"] and limits["ok"]
     body = {
         "status": "ok" if healthy else "unavailable",
         "zone": current_app.config["PORTAL_ZONE"],
         "database": database,
-        "rate_limit_storage": {"ok": limits_ok},
+        "rate_limit_storage": limits,
     }
     return body, 200 if healthy else 503
+
+
+def register(app: Flask, limiter: Limiter) -> None:
+    app.register_blueprint(bp)
+    # Exempt, so that it can still report a rate-limit store that is down.
+    limiter.exempt(healthz)

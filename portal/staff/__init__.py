@@ -7,6 +7,7 @@ active staff member made it or the endpoint is on the short allow-list below.
 from __future__ import annotations
 
 from flask import Flask, g, redirect, request, session, url_for
+from flask_limiter import Limiter
 
 from portal.services.staff_accounts import active_staff
 from portal.staff import auth, dashboard
@@ -31,8 +32,9 @@ def signed_in_context() -> dict[str, object]:
     return {"staff": g.get("staff"), "logout_form": LogoutForm() if g.get("staff") else None}
 
 
-def register(app: Flask) -> None:
+def register(app: Flask, limiter: Limiter) -> None:
     app.before_request(require_signed_in_staff)
     app.context_processor(signed_in_context)
     app.register_blueprint(auth.bp)
     app.register_blueprint(dashboard.bp)
+    auth.limit_sign_in(app, limiter)

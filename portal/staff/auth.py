@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, Flask, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_limiter import Limiter
 
-from portal.extensions import limiter
 from portal.security import no_store
 from portal.services.staff_accounts import authenticate, normalize_email
 from portal.staff.forms import LoginForm
@@ -23,9 +23,14 @@ def submitted_email() -> str:
     return normalize_email(request.form.get("email", ""))[:254]
 
 
+def limit_sign_in(app: Flask, limiter: Limiter) -> None:
+    """Throttle sign-in attempts per client and, separately, per account name."""
+    view = app.view_functions["staff_auth.login"]
+    view = limiter.limit(login_limit, methods=["POST"])(view)
+    app.view_functions["staff_auth.login"] = limiter.limit(login_limit, methods=["POST"], key_func=submitted_email)(view)
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(login_limit, methods=["POST"])
-@limiter.limit(login_limit, methods=["POST"], key_func=submitted_email)
 @no_store
 def login():
     if g.staff is not None:

@@ -1,0 +1,79 @@
+"""Reading pages the way a person (or a crawler sharing a link) would."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+
+BLOCK_TAGS = frozenset(
+    "address article aside br caption dd div dl dt footer form h1 h2 h3 h4 header li main nav ol p "
+    "section table tbody td th thead tr ul".split()
+)
+
+
+class PageParser(HTMLParser):
+    """Collects visible text, meta tags, links and element attributes of one page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text_parts: list[str] = []
+        self.meta: dict[str, str] = {}
+        self.links: list[dict[str, str]] = []
+        self.elements: list[tuple[str, dict[str, str]]] = []
+        self.inline_scripts = 0
+        self.inline_styles = 0
+        self.hidden_depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = {name: value or "" for name, value in attrs}
+        if tag in BLOCK_TAGS:
+            self.text_parts.append(" ")
+        self.elements.append((tag, attributes))
+        if tag == "meta" and "content" in attributes:
+            key = attributes.get("property") or attributes.get("name")
+            if key:
+                self.meta[key] = attributes["content"]
+        if tag == "link":
+            self.links.append(attributes)
+        if tag == "script" and "src" not in attributes:
+            self.inline_scripts += 1
+        if tag == "style" or "style" in attributes:
+            self.inline_styles += 1
+        if tag in ("script", "style", "title"):
+            self.hidden_depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in BLOCK_TAGS:
+            self.text_parts.append(" ")
+        if tag in ("script", "style", "title"):
+            self.hidden_depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden_depth:
+            self.text_parts.append(data)
+
+    @property
+    def text(self) -> str:
+        return " ".join("".join(self.text_parts).split())
+
+    def hrefs(self) -> list[str]:
+        return [attributes["href"] for tag, attributes in self.elements if tag == "a" and "href" in attributes]
+
+    def find_all(self, tag: str, **wanted: str) -> list[dict[str, str]]:
+        return [
+            attributes
+            for name, attributes in self.elements
+            if name == tag and all(attributes.get(key.replace("_", "-")) == value for key, value in wanted.items())
+        ]
+
+
+def parse_page(response) -> PageParser:
+    parser = PageParser()
+    parser.feed(response.get_data(as_text=True))
+    return parser
+
+
+def sign_in(client, email: str, password: str | None = None):
+    from tests.conftest import PASSWORD
+
+    return client.post("/login", data={"email": email, "password": password or PASSWORD})
