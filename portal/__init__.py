@@ -17,7 +17,7 @@ from typing import Any
 
 from flask import Flask
 
-from portal import cli, config, errors, health, layout, logs, public, security, staff
+from portal import cli, config, errors, health, layout, logs, public, security, staff, url_converters
 from portal.database import choose_sqlite_settings, configure_sqlite
 from portal.extensions import csrf, db, migrate, new_limiter
 
@@ -85,6 +85,7 @@ def create_app(
     warnings = config.check(app.config)
     use_temporary_secrets(app)
     logs.configure(app)
+    url_converters.register(app)
     for warning in warnings:
         log.warning("%s zone: %s", zone, warning)
 

@@ -8,7 +8,7 @@ from flask import Flask, Response, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from limits.errors import StorageError
 from redis.exceptions import RedisError
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from portal import exceptions
@@ -81,6 +81,13 @@ def handle_unavailable(error: Exception) -> Response:
     return response
 
 
+def handle_bad_data(error: DataError) -> tuple[str | dict[str, str], int]:
+    """Input the database refused (a NUL byte, a number out of range): the request was bad."""
+    log.warning("database refused request data: %s", type(error.orig).__name__)
+    db.session.rollback()
+    return error_page(400)
+
+
 def handle_server_error(_error: InternalServerError) -> tuple[str | dict[str, str], int]:
     db.session.rollback()
     return error_page(500)
@@ -90,6 +97,7 @@ def register(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(InternalServerError, handle_server_error)
+    app.register_error_handler(DataError, handle_bad_data)
     for unavailable in (OperationalError, InterfaceError, StorageError, RedisError):
         app.register_error_handler(unavailable, handle_unavailable)
     app.register_error_handler(exceptions.NotFound, lambda _error: error_page(404))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from html.parser import HTMLParser
+from pathlib import Path
 
 
 BLOCK_TAGS = frozenset(
@@ -77,3 +79,16 @@ def sign_in(client, email: str, password: str | None = None):
     from tests.conftest import PASSWORD
 
     return client.post("/login", data={"email": email, "password": password or PASSWORD})
+
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def naughty_strings() -> list[str]:
+    """The Big List of Naughty Strings (tests/data/README.md)."""
+    return json.loads((DATA / "blns.json").read_text(encoding="utf-8"))
+
+
+def xss_payloads() -> list[str]:
+    """1,339 XSS payloads, one per line; split on "\\n" only, as the corpus's README says."""
+    return [line for line in (DATA / "xss_payloads.txt").read_text(encoding="utf-8").split("\n") if line]

@@ -100,6 +100,18 @@ def test_unexpected_error_gives_a_friendly_500(make_app):
     assert "secret internals" not in response.get_data(as_text=True)
 
 
+def test_input_the_database_refuses_is_a_400_not_a_500(make_app):
+    from sqlalchemy.exc import DataError
+
+    app = make_app("public")
+
+    @app.get("/refused-for-test")
+    def refused():
+        raise DataError("SELECT 1", {}, ValueError("PostgreSQL text fields cannot contain NUL (0x00) bytes"))
+
+    assert_error_page_shows_contacts(app.test_client().get("/refused-for-test"), 400, "Something in that request was not right")
+
+
 def test_healthz_reports_database_status(client):
     response = client.get("/healthz")
     assert response.status_code == 200

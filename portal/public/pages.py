@@ -21,7 +21,7 @@ def terms_current():
     return render_template("public/pages/terms_current.html", history=terms.terms_history(date.today()))
 
 
-@bp.get("/terms/<version>")
+@bp.get("/terms/<version:version>")
 def terms_version(version: str):
     return render_template("public/pages/terms_version.html", terms=terms.get_terms_version(version))
 

@@ -14,12 +14,12 @@ def index():
     return render_template("public/prevention/index.html", categories=prevention.list_categories())
 
 
-@bp.get("/<category_slug>/")
+@bp.get("/<slug:category_slug>/")
 def category(category_slug: str):
     return render_template("public/prevention/category.html", category=prevention.get_category(category_slug))
 
 
-@bp.get("/<category_slug>/<tip_slug>")
+@bp.get("/<slug:category_slug>/<slug:tip_slug>")
 def tip(category_slug: str, tip_slug: str):
     return render_template("public/prevention/tip.html", tip=prevention.get_tip(category_slug, tip_slug))
 

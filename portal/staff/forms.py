@@ -6,11 +6,16 @@ from wtforms.validators import DataRequired, Length
 
 from portal.models import StaffUser
 from portal.services.staff_accounts import MAX_PASSWORD_LENGTH
+from portal.validators import NoControlCharacters
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("E-mail address", validators=[DataRequired(), Length(max=StaffUser.MAX_EMAIL)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)])
+    email = EmailField(
+        "E-mail address", validators=[DataRequired(), Length(max=StaffUser.MAX_EMAIL), NoControlCharacters()]
+    )
+    password = PasswordField(
+        "Password", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH), NoControlCharacters()]
+    )
 
 
 class LogoutForm(FlaskForm):

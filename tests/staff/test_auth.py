@@ -48,6 +48,21 @@ def test_missing_fields_are_flagged_next_to_the_field(staff_client):
     assert "This field is required." in page.text
 
 
+def test_control_characters_are_refused_next_to_the_field_on_every_database(staff_app, staff_client):
+    create_staff(staff_app)
+    response = staff_client.post("/login", data={"email": "sgt.rivera@example.org\x00", "password": PASSWORD + "\x00"})
+    page = parse_page(response)
+    assert response.status_code == 200
+    assert page.find_all("ul", id="email-errors") and page.find_all("ul", id="password-errors")
+    assert "This contains a character that cannot be used here." in page.text
+
+
+def test_over_long_input_is_refused_next_to_the_field(staff_client):
+    response = staff_client.post("/login", data={"email": "a" * 300 + "@example.org", "password": "p"})
+    assert response.status_code == 200
+    assert "Field cannot be longer than 254 characters." in parse_page(response).text
+
+
 def test_deactivated_account_cannot_sign_in_and_its_session_ends(staff_app, staff_client):
     email = create_staff(staff_app)
     sign_in(staff_client, email)

@@ -1,0 +1,20 @@
+"""WTForms validators shared by the forms of both zones."""
+
+from __future__ import annotations
+
+import re
+
+from wtforms.validators import ValidationError
+
+# C0 controls other than tab, line feed and carriage return; NUL among them, which PostgreSQL refuses.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class NoControlCharacters:
+    """Refuse invisible control characters in a field where nobody would type them."""
+
+    message = "This contains a character that cannot be used here. Please retype it."
+
+    def __call__(self, form, field) -> None:
+        if isinstance(field.data, str) and CONTROL_CHARACTERS.search(field.data):
+            raise ValidationError(self.message)
