@@ -5,7 +5,7 @@ PORT ?= 5000
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app portal
 
-.PHONY: run test install install-dev clean
+.PHONY: run test test-browser install install-dev clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -17,6 +17,10 @@ $(VENV)/.installed: requirements.txt | $(BIN)/python
 
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+$(VENV)/.installed-browser: requirements-browser.txt $(VENV)/.installed-dev
+	$(BIN)/python -m pip install --quiet -r requirements-browser.txt
 	touch $@
 
 install: $(VENV)/.installed
@@ -32,6 +36,11 @@ run: install
 
 test: install-dev
 	$(BIN)/python -m pytest
+
+# Real headless Chromium from Debian (installed here if missing); slower, so not part of `make test`.
+test-browser: $(VENV)/.installed-browser
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+	$(BIN)/python -m pytest -m browser tests/browser
 
 clean:
 	rm -rf $(VENV) .pytest_cache

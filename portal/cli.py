@@ -10,6 +10,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from portal.exceptions import InvalidInput
 from portal.models import StaffRole
+from portal.services.department import store_profile
 from portal.services.instance_secrets import write_missing_secrets
 from portal.services.seeding import seed_demo
 from portal.services.staff_accounts import create_staff_account
@@ -32,6 +33,18 @@ def seed_demo_command() -> None:
     """Seed the department profile, accounts, terms and prevention tips where none exist."""
     seeded = seed_demo(current_app.config["PORTAL_DEPARTMENT"], current_app.config["PORTAL_OFFICIAL_ACCOUNTS"])
     click.echo(f"Seeded: {', '.join(seeded)}." if seeded else "The database already has content; nothing seeded.")
+
+
+@click.group("department", cls=AppGroup)
+def department_group() -> None:
+    """The department profile shown on every page."""
+
+
+@department_group.command("load-config")
+def load_department_command() -> None:
+    """Overwrite the stored profile with PORTAL_DEPARTMENT from configuration."""
+    profile = store_profile(current_app.config["PORTAL_DEPARTMENT"])
+    click.echo(f"Stored the profile of the {profile.name}.")
 
 
 @click.group("staff", cls=AppGroup)
@@ -62,4 +75,5 @@ def create_staff_command(email: str, display_name: str, role: str) -> None:
 def init_app(app: Flask) -> None:
     app.cli.add_command(init_secrets_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(department_group)
     app.cli.add_command(staff_group)

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import os
 import pty
-import subprocess
 import sys
 from pathlib import Path
 
 from portal.extensions import db
 from portal.models import DepartmentProfile, PreventionTip, StaffRole, StaffUser, TermsVersion
 from tests.conftest import PASSWORD
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.serving import ROOT, free_port, run_flask, server_environment
 
 
 def invoke(app, *args, input=None):
@@ -55,12 +53,10 @@ def test_staff_create_refuses_a_duplicate_email(public_app):
     assert "already exists" in result.output
 
 
-def test_staff_create_prompts_twice_for_a_hidden_password_on_a_terminal(tmp_path, database_url):
+def test_staff_create_prompts_twice_for_a_hidden_password_on_a_terminal(database_url):
     """Run the real command on a pseudo-terminal, as an operator would."""
-    environ = {key: value for key, value in os.environ.items() if not key.startswith("PORTAL_")}
-    environ.update(PORTAL_DATABASE_URL=database_url, PORTAL_SECRET_KEY="s" * 40, PORTAL_CLIENT_KEY_SECRET="c" * 40)
-    subprocess.run([sys.executable, "-m", "flask", "--app", "portal", "db", "upgrade"], cwd=ROOT, env=environ,
-                   check=True, capture_output=True)
+    environ = server_environment(database_url, free_port())
+    run_flask(environ, "db", "upgrade")
     pid, terminal = pty.fork()
     if pid == 0:
         os.chdir(ROOT)
@@ -100,6 +96,15 @@ def test_seed_demo_fills_an_empty_database_once(public_app):
         profile = db.session.scalars(db.select(DepartmentProfile)).one()
         assert (profile.name, profile.twitter_handle, profile.facebook_name) == (
             "Deerfield Police Department", "DeerfieldILPD", "Deerfield Police Department")
+
+
+def test_department_load_config_replaces_the_stored_profile(public_app):
+    invoke(public_app, "seed-demo")
+    public_app.config["PORTAL_DEPARTMENT"]["non_emergency_phone"] = "(847) 555-0100"
+    result = invoke(public_app, "department", "load-config")
+    assert result.exit_code == 0
+    assert "Stored the profile of the Deerfield Police Department." in result.output
+    assert "(847) 555-0100" in public_app.test_client().get("/").get_data(as_text=True)
 
 
 def test_seeded_rich_text_is_sanitized(public_app):

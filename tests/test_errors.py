@@ -112,6 +112,24 @@ def test_input_the_database_refuses_is_a_400_not_a_500(make_app):
     assert_error_page_shows_contacts(app.test_client().get("/refused-for-test"), 400, "Something in that request was not right")
 
 
+@pytest.mark.parametrize(
+    ("error", "status", "title"),
+    [("NotFound", 404, "Page not found"), ("PermissionDenied", 403, "You cannot open this page")],
+)
+def test_service_errors_map_to_their_pages(make_app, error, status, title):
+    from portal import exceptions
+
+    app = make_app("public")
+
+    @app.get("/service-error-for-test")
+    def service_error():
+        raise getattr(exceptions, error)("details that stay in the server")
+
+    response = app.test_client().get("/service-error-for-test")
+    assert_error_page_shows_contacts(response, status, title)
+    assert "details that stay in the server" not in response.get_data(as_text=True)
+
+
 def test_healthz_reports_database_status(client):
     response = client.get("/healthz")
     assert response.status_code == 200

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.serving import ROOT, free_port, run_flask, server_environment
 
 PROBE = """
 import json, wsgi
@@ -21,13 +20,10 @@ print(json.dumps({path: client.get(path).status_code for path in paths}))
 
 
 def probe(zone: str | None, tmp_path: Path) -> dict[str, int]:
-    environ = {key: value for key, value in os.environ.items() if not key.startswith("PORTAL_")}
-    environ.update(PORTAL_DATABASE_URL=f"sqlite:///{tmp_path}/wsgi.db", PORTAL_SECRET_KEY="s" * 40,
-                   PORTAL_CLIENT_KEY_SECRET="c" * 40)
+    environ = server_environment(f"sqlite:///{tmp_path}/wsgi.db", free_port())
     if zone:
         environ["PORTAL_ZONE"] = zone
-    subprocess.run([sys.executable, "-m", "flask", "--app", "portal", "db", "upgrade"], cwd=ROOT, env=environ,
-                   check=True, capture_output=True)
+    run_flask(environ, "db", "upgrade")
     result = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=environ, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])

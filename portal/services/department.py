@@ -34,6 +34,19 @@ def current_profile(fallback: Mapping[str, Any]) -> DepartmentProfile:
     return profile if profile is not None else profile_from_settings(fallback)
 
 
+def store_profile(settings: Mapping[str, Any]) -> DepartmentProfile:
+    """Create or overwrite the stored profile with these values, in one transaction."""
+    profile = db.session.scalars(db.select(DepartmentProfile).limit(1)).first()
+    if profile is None:
+        profile = DepartmentProfile()
+        db.session.add(profile)
+    for key, value in settings.items():
+        setattr(profile, key, value)
+    db.session.commit()
+    log.info("department.profile_stored")
+    return profile
+
+
 def list_official_accounts() -> list[OfficialAccount]:
     return list(
         db.session.scalars(

@@ -1,0 +1,48 @@
+"""A real server with demo content, and headless Chromium at a phone's width."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+
+import pytest
+
+from tests.conftest import TEST_DATABASE_URL
+from tests.serving import Server, free_port, gunicorn_command, run_flask, server_environment
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Flags that keep Chromium from reaching for the network, which this machine does not have.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PHONE = {"width": 360, "height": 740}
+
+
+@pytest.fixture(scope="module")
+def served_portal(tmp_path_factory) -> Iterator[Server]:
+    folder = tmp_path_factory.mktemp("browser")
+    port = free_port()
+    environ = server_environment(TEST_DATABASE_URL or f"sqlite:///{folder}/browser.db", port)
+    if TEST_DATABASE_URL:
+        pytest.skip("browser tests run once, on SQLite")
+    run_flask(environ, "db", "upgrade")
+    run_flask(environ, "seed-demo")
+    with Server(gunicorn_command(), environ, port) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def phone_page(browser):
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    yield page
+    context.close()

@@ -1,0 +1,58 @@
+"""Public pages in a real browser at 360 px: no sideways scrolling, no CSP violations, usable focus."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+PAGES = ["/", "/terms", "/terms/1.0", "/official-accounts", "/prevention/", "/prevention/online/",
+         "/prevention/fraud/government-impostor-calls", "/no-such-page", "/staff/login"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_fits_a_360px_phone_without_sideways_scrolling(served_portal, phone_page, path):
+    console: list[str] = []
+    phone_page.on("console", lambda message: console.append(message.text))
+    phone_page.goto(served_portal.url + path)
+    scroll_width, viewport_width = phone_page.evaluate(
+        "[document.documentElement.scrollWidth, window.innerWidth]"
+    )
+    assert viewport_width == 360
+    assert scroll_width <= viewport_width, f"{path} is {scroll_width}px wide"
+    assert not [line for line in console if "Content Security Policy" in line], console
+    stylesheet_applied = phone_page.evaluate(
+        "getComputedStyle(document.querySelector('.emergency')).backgroundColor"
+    )
+    assert stylesheet_applied == "rgb(164, 22, 26)", "the stylesheet must load under the CSP"
+
+
+def test_skip_link_appears_on_first_tab_and_moves_focus_to_main(served_portal, phone_page):
+    phone_page.goto(served_portal.url + "/terms")
+    skip = phone_page.locator("a.skip-link")
+    assert skip.bounding_box()["x"] < 0, "hidden until focused"
+    phone_page.keyboard.press("Tab")
+    assert phone_page.evaluate("document.activeElement.className") == "skip-link"
+    box = skip.bounding_box()
+    assert box["x"] >= 0 and box["y"] >= 0, "visible when focused"
+    outline = phone_page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid", "focus is visible"
+    phone_page.keyboard.press("Enter")
+    assert phone_page.evaluate("document.activeElement.id") == "main"
+
+
+def test_pages_work_with_javascript_disabled(served_portal, browser):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(served_portal.url + "/")
+    page.get_by_role("link", name="Crime prevention tips").first.click()
+    page.get_by_role("link", name="Lock, take, hide").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Lock, take, hide"
+    assert page.get_by_text("Emergency? Call").is_visible()
+    context.close()
+
+
+def test_phone_numbers_are_tappable_links(served_portal, phone_page):
+    phone_page.goto(served_portal.url + "/")
+    assert phone_page.locator('a[href="tel:911"]').count() >= 2
+    assert phone_page.locator('a[href="tel:8479458636"]').count() >= 2
