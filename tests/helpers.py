@@ -75,6 +75,11 @@ def parse_page(response) -> PageParser:
     return parser
 
 
+def missing_phrases(text: str, phrases: list[str]) -> list[str]:
+    """The phrases a reader would not find in the text; empty when every one is there."""
+    return [phrase for phrase in phrases if phrase not in text]
+
+
 def sign_in(client, email: str, password: str | None = None):
     from tests.conftest import PASSWORD
 

@@ -17,7 +17,6 @@ depends_on = None
 
 
 def upgrade():
-    
     op.create_table('department_profile',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=120), nullable=False),
@@ -101,10 +100,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_prevention_tip_category_id'), ['category_id'], unique=False)
 
 
-
-
 def downgrade():
-    
     with op.batch_alter_table('prevention_tip', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_prevention_tip_category_id'))
 
