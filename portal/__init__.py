@@ -43,6 +43,7 @@ def load_config(
     app.config["SQLALCHEMY_DATABASE_URI"] = config.database_uri(
         app.config["PORTAL_DATABASE_URL"], app.instance_path
     )
+    app.config["PORTAL_UPLOAD_FOLDER"] = app.config["PORTAL_UPLOAD_FOLDER"] or os.path.join(app.instance_path, "uploads")
     if app.config["PORTAL_ENV"] == "production":
         app.config["SESSION_COOKIE_SECURE"] = True
 

@@ -40,6 +40,8 @@ class BaseConfig:
     PORTAL_PROXY_COUNT = 0
 
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024
+    # None means instance/uploads. Attachments are never under static/ and never served publicly.
+    PORTAL_UPLOAD_FOLDER: str | None = None
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SECURE = False
     WTF_CSRF_TIME_LIMIT: int | None = 3600
@@ -101,6 +103,19 @@ class PublicConfig(BaseConfig):
     SESSION_COOKIE_NAME = "portal_public"
     SESSION_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    # A tipster may take hours over a tip; an expired token re-shows the form, text kept, anyway.
+    WTF_CSRF_TIME_LIMIT = None
+    # The hard cap, above the tip form's own limits, so that too-large files get a message next
+    # to the field with the text kept, rather than this cap's bare 413 page.
+    MAX_CONTENT_LENGTH = 40 * 1024 * 1024
+    PORTAL_TIP_MAX_FILES = 5
+    PORTAL_TIP_MAX_FILE_BYTES = 10 * 1024 * 1024
+    PORTAL_TIP_MAX_TOTAL_BYTES = 30 * 1024 * 1024
+    # Flood control without JavaScript or tracking: per client key, per form, per tip number.
+    PORTAL_TIP_LIMIT = "5 per hour"
+    PORTAL_TIP_FORM_LIMIT = "10 per hour"
+    PORTAL_TIP_CHECK_LIMIT = "10 per hour"
+    PORTAL_TIP_MIN_FILL_SECONDS = 5
     # No script at all on the resident site: it must work in Tor Browser's safest mode.
     PORTAL_CSP = (
         "default-src 'none'; style-src 'self'; img-src 'self'; font-src 'self'; "

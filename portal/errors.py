@@ -12,6 +12,7 @@ from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from portal import exceptions
+from portal.services.storage import StorageError as UploadStorageError
 from portal.extensions import db
 
 log = logging.getLogger(__name__)
@@ -60,6 +61,9 @@ def error_page(status: int) -> tuple[str | dict[str, str], int]:
 def handle_http_error(error: HTTPException) -> Response | HTTPException:
     if error.code is None or error.code < 400:
         return error
+    if error.response is not None:
+        # A view prepared its own page for this error (a rate-limited form that keeps the text).
+        return error.response
     response = make_response(error_page(error.code))
     if error.code == 405 and getattr(error, "valid_methods", None):
         response.headers["Allow"] = ", ".join(error.valid_methods)
@@ -98,7 +102,7 @@ def register(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(InternalServerError, handle_server_error)
     app.register_error_handler(DataError, handle_bad_data)
-    for unavailable in (OperationalError, InterfaceError, StorageError, RedisError):
+    for unavailable in (OperationalError, InterfaceError, StorageError, RedisError, UploadStorageError):
         app.register_error_handler(unavailable, handle_unavailable)
     app.register_error_handler(exceptions.NotFound, lambda _error: error_page(404))
     app.register_error_handler(exceptions.PermissionDenied, lambda _error: error_page(403))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from wtforms.validators import ValidationError
+from wtforms.validators import StopValidation, ValidationError
 
 # C0 controls other than tab, line feed and carriage return; NUL among them, which PostgreSQL refuses.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -18,3 +18,23 @@ class NoControlCharacters:
     def __call__(self, form, field) -> None:
         if isinstance(field.data, str) and CONTROL_CHARACTERS.search(field.data):
             raise ValidationError(self.message)
+
+
+class NoNul:
+    """Refuse NUL, the one character a database cannot store; everything else is kept as typed."""
+
+    message = "This contains a NUL character, which cannot be stored. Please remove it."
+
+    def __call__(self, form, field) -> None:
+        if isinstance(field.data, str) and "\x00" in field.data:
+            raise ValidationError(self.message)
+
+
+class FiniteNumber:
+    """Refuse NaN and infinity, which a decimal field accepts but no coordinate can be."""
+
+    message = "Please enter a number."
+
+    def __call__(self, form, field) -> None:
+        if field.data is not None and not field.data.is_finite():
+            raise StopValidation(self.message)

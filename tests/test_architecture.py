@@ -38,9 +38,14 @@ def test_only_the_sanitize_module_imports_nh3_and_nothing_imports_bleach():
             assert "nh3" not in modules, path
 
 
-def test_views_never_commit():
+def test_views_never_touch_the_database_session():
+    """Views may take csrf or a limiter from extensions, never ``db``: services own persistence."""
     for zone in ("public", "staff"):
         for path in (PORTAL / zone).rglob("*.py"):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                        and node.module == "portal.extensions" for alias in node.names}
+            assert "db" not in imported, path
             assert "commit(" not in path.read_text(encoding="utf-8"), path
 
 

@@ -129,7 +129,8 @@ def test_zones_have_their_own_cookie_secret_and_policy(make_app):
     assert public_app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
     assert staff_app.config["SESSION_COOKIE_SAMESITE"] == "Strict"
     assert public_app.config["SECRET_KEY"] != staff_app.config["SECRET_KEY"]
-    assert public_app.config["MAX_CONTENT_LENGTH"] == 10 * 1024 * 1024
+    assert public_app.config["MAX_CONTENT_LENGTH"] == 40 * 1024 * 1024
+    assert staff_app.config["MAX_CONTENT_LENGTH"] == 10 * 1024 * 1024
 
 
 def test_changing_one_apps_nested_setting_leaves_the_next_app_alone(make_app):

@@ -4,8 +4,15 @@ from portal.models.department import DepartmentProfile, OfficialAccount
 from portal.models.prevention import PreventionCategory, PreventionTip
 from portal.models.staff import StaffRole, StaffUser
 from portal.models.terms import TermsVersion
+from portal.models.tips import Attachment, MessageAuthor, Tip, TipCategory, TipMessage, TipStatus
 
 __all__ = [
+    "Attachment",
+    "MessageAuthor",
+    "Tip",
+    "TipCategory",
+    "TipMessage",
+    "TipStatus",
     "DepartmentProfile",
     "OfficialAccount",
     "PreventionCategory",

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import enum
 import uuid
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, Enum
 from sqlalchemy.types import TypeDecorator
 
 
@@ -36,3 +37,9 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)
         return value.astimezone(timezone.utc)
+
+
+def enum_column(enum_class: type[enum.Enum], name: str) -> Enum:
+    """Stored as its text value with a CHECK constraint, the same on SQLite and PostgreSQL."""
+    return Enum(enum_class, name=name, native_enum=False, create_constraint=True,
+                values_callable=lambda members: [member.value for member in members], length=20)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, String
+from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import db
-from portal.models.base import UTCDateTime, new_public_id, utcnow
+from portal.models.base import UTCDateTime, enum_column, new_public_id, utcnow
 
 
 class StaffRole(enum.StrEnum):
@@ -28,10 +28,7 @@ class StaffUser(db.Model):
     public_id: Mapped[str] = mapped_column(String(36), unique=True, default=new_public_id)
     email: Mapped[str] = mapped_column(String(MAX_EMAIL), unique=True)
     display_name: Mapped[str] = mapped_column(String(MAX_DISPLAY_NAME))
-    role: Mapped[StaffRole] = mapped_column(
-        Enum(StaffRole, name="staff_role", native_enum=False, create_constraint=True,
-             values_callable=lambda roles: [role.value for role in roles], length=20)
-    )
+    role: Mapped[StaffRole] = mapped_column(enum_column(StaffRole, "staff_role"))
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -3,10 +3,11 @@
 from flask import Flask
 from flask_limiter import Limiter
 
-from portal.public import pages, prevention
+from portal.public import pages, prevention, tips
 
 
 def register(app: Flask, limiter: Limiter) -> None:
-    """Pages use the app's default limits; forms will add their own here."""
     app.register_blueprint(pages.bp)
     app.register_blueprint(prevention.bp)
+    app.register_blueprint(tips.bp)
+    tips.limit_tip_requests(app, limiter)

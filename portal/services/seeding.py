@@ -18,7 +18,7 @@ from portal.models import (
     PreventionTip,
     TermsVersion,
 )
-from portal.services import demo_content
+from portal.services import demo_content, tips
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +75,8 @@ def seed_demo(department: Mapping[str, Any], accounts: Sequence[Mapping[str, str
                 )
             )
         seeded.append("crime prevention tips")
+    if tips.seed_default_categories():
+        seeded.append("tip categories")
     db.session.commit()
     log.info("seed.demo parts=%s", ",".join(seeded) or "none")
     return seeded

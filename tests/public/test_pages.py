@@ -19,6 +19,8 @@ PUBLIC_PAGES = [
     "/prevention/home/",
     "/prevention/vehicle/lock-take-hide",
     "/prevention/fraud/grandparent-scam",
+    "/tips/new",
+    "/tips/check",
 ]
 
 
@@ -103,9 +105,10 @@ def test_home_states_purpose_scope_and_policy(client):
 
 def test_home_entry_points_are_honest_about_what_is_not_built_yet(client):
     page = parse_page(client.get("/"))
-    assert "/prevention/" in page.hrefs()
-    for feature in ("Send an anonymous tip", "Report a crime online", "Crime map and data", "Alerts and notices"):
+    assert {"/prevention/", "/tips/new", "/tips/check"} <= set(page.hrefs())
+    for feature in ("Report a crime online", "Crime map and data", "Alerts and notices"):
         assert f"{feature} Coming soon" in page.text
+    assert "Send an anonymous tip Coming soon" not in page.text
     assert not page.find_all("form"), "no fake forms"
 
 

@@ -1,0 +1,307 @@
+"""Anonymous tips: submission with a receipt, check-in by tip number and passphrase, follow-up.
+
+Nothing here ever sees a client address, a user agent or a cookie: the views do not pass them,
+and the models have nowhere to put them. Times are rounded down to a quarter hour, so a stored
+time cannot be matched to the exact second of a request in someone else's network log, while
+still being precise enough for staff deadlines measured in hours.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+
+from sqlalchemy.exc import IntegrityError
+
+from portal import sanitize
+from portal.exceptions import InvalidInput, NotFound
+from portal.extensions import db
+from portal.models import Attachment, MessageAuthor, TermsVersion, Tip, TipCategory, TipMessage, TipStatus
+from portal.services import passphrases, storage
+from portal.services.metadata import CleanedFile, UnacceptableFile, clean_upload
+
+log = logging.getLogger(__name__)
+
+TIME_ROUNDING = timedelta(minutes=15)
+COORDINATE_STEP = Decimal("0.000001")
+DEFAULT_CATEGORIES = [
+    ("missing-persons", "Missing persons"),
+    ("wanted-persons", "Wanted persons"),
+    ("gang-activity", "Gang activity"),
+    ("online-crime", "Crimes committed online (cyberbullying, cyberstalking)"),
+    ("photos-videos", "Photos or videos of a crime"),
+    ("drugs", "Drugs"),
+    ("other", "Other"),
+]
+STATUS_WORDS = {
+    TipStatus.RECEIVED: "Received",
+    TipStatus.UNDER_REVIEW: "Under review",
+    TipStatus.CLOSED: "Closed",
+}
+
+
+@dataclass(frozen=True)
+class UploadLimits:
+    max_files: int
+    max_file_bytes: int
+    max_total_bytes: int
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file as received: its name is only for messages, never for storage or typing."""
+
+    filename: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class AttachmentReceipt:
+    position: int
+    media_type: str
+    removed: list[str]
+    warning: str
+
+
+@dataclass(frozen=True)
+class TipReceipt:
+    tip_number: str
+    passphrase: str | None
+    attachments: list[AttachmentReceipt] = field(default_factory=list)
+    already_received: bool = False
+
+
+class DuplicateSubmission(Exception):
+    """The same form was sent twice; the first one is the tip."""
+
+    def __init__(self, tip_number: str) -> None:
+        super().__init__(tip_number)
+        self.tip_number = tip_number
+
+
+def rounded_now() -> datetime:
+    now = datetime.now(timezone.utc)
+    return now - (now - now.replace(minute=0, second=0, microsecond=0)) % TIME_ROUNDING
+
+
+def submission_key(form_nonce: str) -> str:
+    return hashlib.sha256(form_nonce.encode()).hexdigest()
+
+
+def list_categories() -> list[TipCategory]:
+    return list(db.session.scalars(
+        db.select(TipCategory).where(TipCategory.active).order_by(TipCategory.position, TipCategory.name)
+    ))
+
+
+def cleaned_uploads(uploads: Sequence[Upload], limits: UploadLimits) -> list[CleanedFile]:
+    """Clean every file or refuse the lot, naming the file at fault."""
+    present = [upload for upload in uploads if upload.data or upload.filename]
+    if len(present) > limits.max_files:
+        raise InvalidInput(f"Please attach at most {limits.max_files} files.", "attachments")
+    if sum(len(upload.data) for upload in present) > limits.max_total_bytes:
+        raise InvalidInput(
+            f"Together the files are larger than {limits.max_total_bytes // (1024 * 1024)} MB. "
+            "Please send fewer or smaller files.", "attachments")
+    cleaned = []
+    for position, upload in enumerate(present, start=1):
+        label = f"File {position} ({upload.filename})" if upload.filename else f"File {position}"
+        if len(upload.data) > limits.max_file_bytes:
+            raise InvalidInput(f"{label} is larger than {limits.max_file_bytes // (1024 * 1024)} MB.", "attachments")
+        try:
+            cleaned.append(clean_upload(upload.data))
+        except UnacceptableFile as reason:
+            raise InvalidInput(f"{label} {reason}", "attachments") from None
+    return cleaned
+
+
+def checked_text(value: str, max_length: int, field_name: str) -> str:
+    try:
+        return sanitize.plain_text(value, max_length)
+    except sanitize.UnsafeText as reason:
+        raise InvalidInput(str(reason), field_name) from None
+
+
+def store_attachments(tip: Tip, message: TipMessage | None, cleaned: list[CleanedFile], folder: str,
+                      created_at: datetime, written: list[str]) -> list[AttachmentReceipt]:
+    receipts = []
+    for position, file in enumerate(cleaned, start=1):
+        stored_name = storage.write_file(folder, file.data)
+        written.append(stored_name)
+        tip.attachments.append(Attachment(
+            message=message, stored_name=stored_name, media_type=file.media_type, size_bytes=len(file.data),
+            sha256=hashlib.sha256(file.data).hexdigest(), metadata_removed="; ".join(file.removed),
+            metadata_warning=file.warning, created_at=created_at,
+        ))
+        receipts.append(AttachmentReceipt(position, file.media_type, file.removed, file.warning))
+    return receipts
+
+
+def commit_or_remove_files(folder: str, written: list[str]) -> None:
+    """Commit; if that fails, delete the files just written, so nothing is half stored."""
+    try:
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        storage.delete_files(folder, written)
+        raise
+
+
+def submit_tip(
+    *,
+    category_slug: str,
+    description: str,
+    when_text: str,
+    where_text: str,
+    latitude: Decimal | None,
+    longitude: Decimal | None,
+    contact_name: str,
+    contact_phone: str,
+    contact_email: str,
+    terms_version: str,
+    uploads: Sequence[Upload],
+    form_nonce: str,
+    upload_folder: str,
+    limits: UploadLimits,
+) -> TipReceipt:
+    """Store a tip and its cleaned files in one unit of work and return its receipt."""
+    key = submission_key(form_nonce)
+    earlier = db.session.scalars(db.select(Tip.tip_number).where(Tip.submission_key == key)).first()
+    if earlier:
+        raise DuplicateSubmission(earlier)
+    category = db.session.scalars(
+        db.select(TipCategory).where(TipCategory.slug == category_slug, TipCategory.active)
+    ).first()
+    if category is None:
+        raise InvalidInput("Please choose what the tip is about.", "category")
+    terms = db.session.scalars(db.select(TermsVersion).where(TermsVersion.version == terms_version)).first()
+    if terms is None:
+        raise InvalidInput("The terms of service shown have changed. Please read them and send again.", "terms")
+    if (latitude is None) != (longitude is None):
+        raise InvalidInput("Give both latitude and longitude, or neither.", "latitude")
+    if latitude is not None and longitude is not None:
+        latitude, longitude = (value.quantize(COORDINATE_STEP) for value in (latitude, longitude))
+    fields = {
+        "description": checked_text(description, Tip.MAX_DESCRIPTION, "description"),
+        "when_text": checked_text(when_text, Tip.MAX_WHEN, "when_text"),
+        "where_text": checked_text(where_text, Tip.MAX_WHERE, "where_text"),
+        "contact_name": checked_text(contact_name, Tip.MAX_CONTACT_NAME, "contact_name"),
+        "contact_phone": checked_text(contact_phone, Tip.MAX_CONTACT_PHONE, "contact_phone"),
+        "contact_email": checked_text(contact_email, Tip.MAX_CONTACT_EMAIL, "contact_email"),
+    }
+    if not fields["description"].strip():
+        raise InvalidInput("Please tell us what happened.", "description")
+    cleaned = cleaned_uploads(uploads, limits)
+
+    passphrase = passphrases.new_passphrase()
+    created_at = rounded_now()
+    tip = Tip(
+        tip_number=unused_tip_number(), passphrase_hash=passphrases.hash_passphrase(passphrase),
+        submission_key=key, category=category, terms_version_id=terms.id, latitude=latitude,
+        longitude=longitude, created_at=created_at, updated_at=created_at, **fields,
+    )
+    db.session.add(tip)
+    written: list[str] = []
+    try:
+        receipts = store_attachments(tip, None, cleaned, upload_folder, created_at, written)
+        commit_or_remove_files(upload_folder, written)
+    except IntegrityError:
+        # Two copies of one form raced each other past the check above; the other one won.
+        winner = db.session.scalars(db.select(Tip.tip_number).where(Tip.submission_key == key)).first()
+        if winner:
+            raise DuplicateSubmission(winner) from None
+        raise
+    except storage.StorageError:
+        db.session.rollback()
+        storage.delete_files(upload_folder, written)
+        raise
+    log.info("tip.created public_id=%s attachments=%d", tip.public_id, len(receipts))
+    return TipReceipt(tip.tip_number, passphrase, receipts)
+
+
+def unused_tip_number() -> str:
+    while True:
+        number = passphrases.new_tip_number()
+        if not db.session.scalar(db.select(db.func.count()).select_from(Tip).where(Tip.tip_number == number)):
+            return number
+
+
+def find_tip_for_tipster(tip_number: str, passphrase: str) -> Tip | None:
+    """The tip these credentials open, or None; a wrong number and a wrong passphrase look alike."""
+    tip = db.session.scalars(
+        db.select(Tip).where(Tip.tip_number == passphrases.normalize_tip_number(tip_number))
+    ).first()
+    if passphrases.passphrase_matches(tip.passphrase_hash if tip else None, passphrase):
+        return tip
+    return None
+
+
+def add_tipster_message(
+    tip: Tip, passphrase: str, body: str, uploads: Sequence[Upload], upload_folder: str, limits: UploadLimits
+) -> list[AttachmentReceipt]:
+    """Add information from the tipster, refusing any message that gives away the passphrase."""
+    text = checked_text(body, TipMessage.MAX_BODY, "body")
+    if passphrases.contains_passphrase(text, passphrase):
+        raise InvalidInput(
+            "Your message contains your passphrase. Anyone who reads it could then open your tip, "
+            "so please remove the passphrase and send the message again.", "body")
+    cleaned = cleaned_uploads(uploads, limits)
+    if not text.strip() and not cleaned:
+        raise InvalidInput("Please write a message or attach a file.", "body")
+    created_at = rounded_now()
+    message = TipMessage(tip=tip, author=MessageAuthor.TIPSTER, body=text, created_at=created_at)
+    db.session.add(message)
+    tip.updated_at = created_at
+    written: list[str] = []
+    try:
+        receipts = store_attachments(tip, message, cleaned, upload_folder, created_at, written)
+        commit_or_remove_files(upload_folder, written)
+    except storage.StorageError:
+        db.session.rollback()
+        storage.delete_files(upload_folder, written)
+        raise
+    log.info("tip.message_added public_id=%s author=tipster", tip.public_id)
+    return receipts
+
+
+def reply_to_tipster(tip_public_id: str, staff_user_id: int, body: str) -> TipMessage:
+    """A staff message the tipster reads when checking on the tip (the back office calls this)."""
+    tip = get_tip(tip_public_id)
+    message = TipMessage(tip=tip, author=MessageAuthor.STAFF, staff_user_id=staff_user_id,
+                         body=checked_text(body, TipMessage.MAX_BODY, "body"), created_at=rounded_now())
+    db.session.add(message)
+    tip.updated_at = message.created_at
+    db.session.commit()
+    log.info("tip.message_added public_id=%s author=staff staff_id=%s", tip.public_id, staff_user_id)
+    return message
+
+
+def set_public_status(tip_public_id: str, status: TipStatus, public_message: str) -> Tip:
+    """The status and optional message the tipster sees (the back office calls this)."""
+    tip = get_tip(tip_public_id)
+    tip.status = status
+    tip.public_message = checked_text(public_message, TipMessage.MAX_BODY, "public_message")
+    tip.updated_at = rounded_now()
+    db.session.commit()
+    log.info("tip.status_changed public_id=%s status=%s", tip.public_id, status.value)
+    return tip
+
+
+def get_tip(tip_public_id: str) -> Tip:
+    tip = db.session.scalars(db.select(Tip).where(Tip.public_id == tip_public_id)).first()
+    if tip is None:
+        raise NotFound("tip")
+    return tip
+
+
+def seed_default_categories() -> bool:
+    """Add the General Order's tip categories to an empty list; True when it did."""
+    if db.session.scalar(db.select(db.func.count()).select_from(TipCategory)):
+        return False
+    db.session.add_all(TipCategory(slug=slug, name=name, position=position)
+                       for position, (slug, name) in enumerate(DEFAULT_CATEGORIES))
+    return True
