@@ -26,6 +26,8 @@ def configure(app: Flask) -> None:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root.addHandler(handler)
         root.setLevel(app.config["PORTAL_LOG_LEVEL"])
+    # Its breach lines name the limit's key, which for some limits is a tip number or an e-mail.
+    logging.getLogger("flask-limiter").setLevel(logging.WARNING)
     werkzeug_logger = logging.getLogger("werkzeug")
     if drop_request_lines not in werkzeug_logger.filters:
         werkzeug_logger.addFilter(drop_request_lines)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -97,3 +98,47 @@ def naughty_strings() -> list[str]:
 def xss_payloads() -> list[str]:
     """1,339 XSS payloads, one per line; split on "\\n" only, as the corpus's README says."""
     return [line for line in (DATA / "xss_payloads.txt").read_text(encoding="utf-8").split("\n") if line]
+
+
+def hidden_value(html: str, name: str) -> str:
+    match = re.search(rf'name="{name}" type="hidden" value="([^"]*)"', html)
+    return match.group(1) if match else ""
+
+
+class TipActions:
+    """A tipster using the tip pages: fetch the form, send it, open the tip."""
+
+    def __init__(self, client) -> None:
+        self.client = client
+
+    def form_fields(self) -> dict[str, str]:
+        html = self.client.get("/tips/new").get_data(as_text=True)
+        fields = {name: hidden_value(html, name) for name in ("form_token", "terms_version", "csrf_token")}
+        return {name: value for name, value in fields.items() if value}
+
+    def submit(self, files=None, fields: dict[str, str] | None = None, **typed):
+        data = {**self.form_fields(), "category": "drugs", "description": "Someone sells drugs behind the library.",
+                **(fields or {}), **typed}
+        if files:
+            data["attachments"] = files
+        return self.client.post("/tips/new", data=data, content_type="multipart/form-data")
+
+    def credentials(self, response) -> tuple[str, str]:
+        page = parse_page(response)
+        number = [attributes for tag, attributes in page.elements if attributes.get("data-receipt") == "tip-number"]
+        assert number, "no receipt on the page"
+        html = response.get_data(as_text=True)
+        tip_number = re.search(r'data-receipt="tip-number">([^<]+)<', html).group(1)
+        passphrase = re.search(r'data-receipt="passphrase">([^<]+)<', html).group(1)
+        return tip_number, passphrase
+
+    def check(self, tip_number: str, passphrase: str, **request_options):
+        fields = {"tip_number": tip_number, "passphrase": passphrase}
+        return self.client.post("/tips/check", data=fields, **request_options)
+
+    def send_message(self, tip_number: str, passphrase: str, body: str, files=None, **request_options):
+        data = {"tip_number": tip_number, "passphrase": passphrase, "body": body}
+        if files:
+            data["attachments"] = files
+        return self.client.post("/tips/check/message", data=data, content_type="multipart/form-data",
+                                **request_options)

@@ -72,6 +72,15 @@ def render_tip_form(form: TipForm, notice: str | None = None, status: int = 200)
                            terms=current, limits=upload_limits()), status
 
 
+def show_error(form: FlaskForm, error: InvalidInput) -> str | None:
+    """Put a service's complaint next to its field; return it as a page notice if it has none."""
+    field = form._fields.get(error.field or "")
+    if field is None or field.type == "HiddenField":
+        return str(error)
+    field.errors.append(str(error))
+    return None
+
+
 def flood_notice(form: TipForm) -> str | None:
     """Why this submission looks automated or stale, in words for a person; None when it does not."""
     if csrf_expired(form):
@@ -106,8 +115,7 @@ def new():
             upload_folder=current_app.config["PORTAL_UPLOAD_FOLDER"], limits=upload_limits(),
         )
     except InvalidInput as error:
-        getattr(form, error.field or "description").errors.append(str(error))
-        return render_tip_form(form, None, 400)
+        return render_tip_form(form, show_error(form, error), 400)
     except DuplicateSubmission as duplicate:
         return render_template("public/tips/receipt.html", receipt=None, tip_number=duplicate.tip_number)
     return render_template("public/tips/receipt.html", receipt=receipt, tip_number=receipt.tip_number)
@@ -150,7 +158,7 @@ def message():
     tip = tips.find_tip_for_tipster(form.tip_number.data or "", form.passphrase.data or "")
     if tip is None:
         check_form = TipCheckForm(formdata=None, tip_number=(form.tip_number.data or "")[:40])
-        check_form.passphrase.errors.append(CHECK_FAILED)
+        check_form.passphrase.errors = [CHECK_FAILED]
         return render_check_form(check_form, None, 400)
     if not valid:
         if csrf_expired(form):
@@ -161,7 +169,9 @@ def message():
                                             uploads_from(form.attachments.data),
                                             current_app.config["PORTAL_UPLOAD_FOLDER"], upload_limits())
     except InvalidInput as error:
-        getattr(form, error.field if error.field in ("body", "attachments") else "body").errors.append(str(error))
+        notice = show_error(form, error)
+        if notice:
+            form.body.errors.append(notice)
         return render_status(tip, form.passphrase.data, form, status=400)
     return render_status(tip, form.passphrase.data, receipts=receipts)
 
