@@ -315,3 +315,11 @@ def test_an_empty_message_is_refused(tipster):
     response = tipster.send_message(tip_number, passphrase, "   ")
     assert response.status_code == 400
     assert "Please write a message or attach a file." in parse_page(response).text
+
+
+def test_an_unknown_terms_version_is_explained_at_the_top_and_the_text_kept(tip_app, tipster):
+    response = tipster.submit(description="Kept text", fields={"terms_version": "0.9"})
+    assert response.status_code == 400
+    assert "The terms of service shown have changed." in parse_page(response).text
+    assert "Kept text" in response.get_data(as_text=True)
+    assert stored_tips(tip_app) == []
