@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Callable
+from datetime import date, datetime, timezone
 from typing import TypeVar
 
 from flask import Flask, Response, current_app, request
@@ -24,11 +25,16 @@ def view_is_no_store() -> bool:
     return bool(getattr(view, "portal_no_store", False))
 
 
+def client_key_for(address: str, day: date, secret: str) -> str:
+    """Keyed with the secret and the day, so stored counters cannot be linked from one day to the next."""
+    message = f"{day.isoformat()}|{address}".encode()
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:32]
+
+
 def client_key() -> str:
-    """A keyed hash of the client address: rate limits work, storage never sees the address."""
-    secret = current_app.config["PORTAL_CLIENT_KEY_SECRET"].encode()
-    address = (request.remote_addr or "unknown").encode()
-    return hmac.new(secret, address, hashlib.sha256).hexdigest()[:32]
+    """The rate-limit key of this request: limits work, their storage never sees an address."""
+    return client_key_for(request.remote_addr or "unknown", datetime.now(timezone.utc).date(),
+                          current_app.config["PORTAL_CLIENT_KEY_SECRET"])
 
 
 def set_security_headers(response: Response) -> Response:

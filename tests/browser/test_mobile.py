@@ -7,7 +7,7 @@ import pytest
 pytestmark = pytest.mark.browser
 
 PAGES = ["/", "/terms", "/terms/1.0", "/official-accounts", "/prevention/", "/prevention/online/",
-         "/prevention/fraud/government-impostor-calls", "/no-such-page", "/staff/login"]
+         "/prevention/fraud/government-impostor-calls", "/tips/new", "/tips/check", "/no-such-page", "/staff/login"]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -56,3 +56,25 @@ def test_phone_numbers_are_tappable_links(served_portal, phone_page):
     phone_page.goto(served_portal.url + "/")
     assert phone_page.locator('a[href="tel:911"]').count() >= 2
     assert phone_page.locator('a[href="tel:8479458636"]').count() >= 2
+
+
+def test_a_tip_can_be_sent_and_checked_with_javascript_off(served_portal, browser):
+    """Tor Browser's safest mode: no script at all. The honeypot stays out of sight and out of the way."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(served_portal.url + "/tips/new")
+    assert not page.locator("#website").is_visible() or page.locator("#website").bounding_box()["x"] < 0
+    page.select_option("#category", "drugs")
+    page.fill("#description", "Cars stop at the corner house every night for a minute or two.")
+    page.fill("#where_text", "Corner of Elm and 3rd")
+    page.wait_for_timeout(5200)
+    page.get_by_role("button", name="Send tip").click()
+    tip_number = page.locator('[data-receipt="tip-number"]').inner_text()
+    passphrase = page.locator('[data-receipt="passphrase"]').inner_text()
+    assert len(passphrase.split()) == 6
+    page.get_by_role("link", name="check on your tip").click()
+    page.fill("#tip_number", tip_number)
+    page.fill("#passphrase", passphrase)
+    page.get_by_role("button", name="Open my tip").click()
+    assert page.locator('[data-tip="status"]').inner_text() == "Received"
+    context.close()

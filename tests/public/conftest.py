@@ -8,10 +8,20 @@ from tests.helpers import TipActions
 
 
 @pytest.fixture
-def tip_app(make_app):
-    app = make_app("public", PORTAL_TIP_MIN_FILL_SECONDS=0)
-    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
-    return app
+def make_tip_app(make_app):
+    """A seeded public app; the minimum fill time is off unless the test sets it."""
+
+    def build(**overrides):
+        app = make_app("public", **{"PORTAL_TIP_MIN_FILL_SECONDS": 0, **overrides})
+        assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+        return app
+
+    return build
+
+
+@pytest.fixture
+def tip_app(make_tip_app):
+    return make_tip_app()
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from pypdf import PdfReader, PdfWriter
 from portal.extensions import db
 from portal.models import Attachment
 from tests.conftest import TEST_DATABASE_URL
-from tests.helpers import DATA, parse_page
+from tests.helpers import DATA, TipActions, parse_page
 
 PHOTO = (DATA / "photo_with_gps.jpg").read_bytes()
 # The first bytes of an MP4 ("ftyp" box): enough for a type decided from content.
@@ -106,12 +106,9 @@ def test_the_type_comes_from_the_content_not_the_name(tip_app, tipster):
     assert stored_attachments(tip_app) == []
 
 
-def test_too_many_and_too_large_files_are_refused_next_to_the_field(make_app):
-    from tests.helpers import TipActions
-
-    app = make_app("public", PORTAL_TIP_MIN_FILL_SECONDS=0, PORTAL_TIP_MAX_FILES=2,
-                   PORTAL_TIP_MAX_FILE_BYTES=len(PHOTO) + 10, PORTAL_TIP_MAX_TOTAL_BYTES=2 * len(PHOTO) + 100)
-    app.test_cli_runner().invoke(args=["seed-demo"])
+def test_too_many_and_too_large_files_are_refused_next_to_the_field(make_tip_app):
+    app = make_tip_app(PORTAL_TIP_MAX_FILES=2, PORTAL_TIP_MAX_FILE_BYTES=len(PHOTO) + 10,
+                       PORTAL_TIP_MAX_TOTAL_BYTES=2 * len(PHOTO) + 100)
     tipster = TipActions(app.test_client())
     cases = [
         ([upload(PHOTO, f"p{n}.jpg") for n in range(3)], "Please attach at most 2 files."),
@@ -126,11 +123,8 @@ def test_too_many_and_too_large_files_are_refused_next_to_the_field(make_app):
     assert stored_attachments(app) == []
 
 
-def test_a_request_over_the_hard_cap_gets_the_413_page(make_app):
-    from tests.helpers import TipActions
-
-    app = make_app("public", PORTAL_TIP_MIN_FILL_SECONDS=0, MAX_CONTENT_LENGTH=50_000)
-    app.test_cli_runner().invoke(args=["seed-demo"])
+def test_a_request_over_the_hard_cap_gets_the_413_page(make_tip_app):
+    app = make_tip_app(MAX_CONTENT_LENGTH=50_000)
     response = TipActions(app.test_client()).submit(files=[upload(b"\xff" * 60_000, "huge.jpg")])
     assert response.status_code == 413
     assert "That upload is too large" in parse_page(response).text
@@ -145,13 +139,10 @@ def test_a_follow_up_can_carry_a_cleaned_photo(tip_app, tipster):
     assert attachment.message_id is not None
 
 
-def test_an_unwritable_upload_folder_gives_503_and_no_acknowledgement(make_app, tmp_path):
-    from tests.helpers import TipActions
-
+def test_an_unwritable_upload_folder_gives_503_and_no_acknowledgement(make_tip_app, tmp_path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the upload folder should be")
-    app = make_app("public", PORTAL_TIP_MIN_FILL_SECONDS=0, PORTAL_UPLOAD_FOLDER=str(blocker / "uploads"))
-    app.test_cli_runner().invoke(args=["seed-demo"])
+    app = make_tip_app(PORTAL_UPLOAD_FOLDER=str(blocker / "uploads"))
     response = TipActions(app.test_client()).submit(files=[upload(PHOTO, "a.jpg")])
     assert response.status_code == 503
     assert "data-receipt" not in response.get_data(as_text=True)

@@ -31,10 +31,9 @@ def all_stored_text(app) -> str:
     return "\n".join(chunks)
 
 
-def test_tips_leave_no_address_user_agent_or_cookie_in_the_store_files_or_logs(make_app, caplog):
+def test_tips_leave_no_address_user_agent_or_cookie_in_the_store_files_or_logs(make_tip_app, caplog):
     caplog.set_level(logging.DEBUG)
-    app = make_app("public", PORTAL_TIP_MIN_FILL_SECONDS=0, PORTAL_PROXY_COUNT=1, RATELIMIT_ENABLED=True)
-    app.test_cli_runner().invoke(args=["seed-demo"])
+    app = make_tip_app(PORTAL_PROXY_COUNT=1, RATELIMIT_ENABLED=True)
     tipster = TipActions(app.test_client())
     options = {"environ_base": {"REMOTE_ADDR": ADDRESS},
                "headers": {"User-Agent": USER_AGENT, "X-Forwarded-For": FORWARDED}}

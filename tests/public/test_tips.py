@@ -12,7 +12,7 @@ from portal.extensions import db
 from portal.models import StaffUser, Tip, TipStatus
 from portal.services import tips as tip_service
 from portal.services.passphrases import word_list
-from tests.helpers import missing_phrases, parse_page
+from tests.helpers import TipActions, missing_phrases, parse_page
 
 
 def stored_tips(app) -> list[Tip]:
@@ -29,7 +29,7 @@ def test_form_page_says_what_is_kept_before_anything_is_typed(tipster):
     assert missing_phrases(page.text, [
         "This is not for emergencies.",
         "call 911",
-        "This site does not record your IP address, your browser or device, or any cookie that identifies you.",
+        "This site does not record your IP address or details of your browser or device, and nothing in your tip is linked to a cookie.",
         "may be disclosed under public records laws, with details that identify you removed",
         "terms of service, version 1.1",
         "Videos cannot be cleaned",
@@ -149,11 +149,8 @@ def test_text_in_an_invalid_encoding_never_breaks_the_form(tip_app, tipster):
     assert tip.description.startswith("caf") and "bytes" in tip.description
 
 
-def test_an_expired_security_token_keeps_the_text(make_app):
-    app = make_app("public", WTF_CSRF_ENABLED=True, PORTAL_TIP_MIN_FILL_SECONDS=0)
-    app.test_cli_runner().invoke(args=["seed-demo"])
-    from tests.helpers import TipActions
-
+def test_an_expired_security_token_keeps_the_text(make_tip_app):
+    app = make_tip_app(WTF_CSRF_ENABLED=True)
     tipster = TipActions(app.test_client())
     fields = tipster.form_fields()
     stale = {**fields, "csrf_token": "expired-or-from-another-session"}
@@ -171,11 +168,8 @@ def test_an_expired_security_token_keeps_the_text(make_app):
     assert tipster.credentials(retry)
 
 
-def test_a_form_sent_faster_than_a_person_can_type_is_held_back_with_the_text(make_app):
-    app = make_app("public", PORTAL_TIP_MIN_FILL_SECONDS=30)
-    app.test_cli_runner().invoke(args=["seed-demo"])
-    from tests.helpers import TipActions
-
+def test_a_form_sent_faster_than_a_person_can_type_is_held_back_with_the_text(make_tip_app):
+    app = make_tip_app(PORTAL_TIP_MIN_FILL_SECONDS=30)
     response = TipActions(app.test_client()).submit(description="Quick bot text")
     assert response.status_code == 400
     assert "Please take a moment to read your tip over" in parse_page(response).text
@@ -197,11 +191,8 @@ def test_a_forged_form_token_is_not_accepted(tip_app, tipster):
     assert stored_tips(tip_app) == []
 
 
-def test_rate_limited_tipster_sees_the_phone_number_and_keeps_the_text(make_app):
-    app = make_app("public", RATELIMIT_ENABLED=True, PORTAL_TIP_LIMIT="2 per hour", PORTAL_TIP_MIN_FILL_SECONDS=0)
-    app.test_cli_runner().invoke(args=["seed-demo"])
-    from tests.helpers import TipActions
-
+def test_rate_limited_tipster_sees_the_phone_number_and_keeps_the_text(make_tip_app):
+    app = make_tip_app(RATELIMIT_ENABLED=True, PORTAL_TIP_LIMIT="2 per hour")
     tipster = TipActions(app.test_client())
     assert [tipster.submit().status_code for _ in range(2)] == [200, 200]
     limited = tipster.submit(description="My third, important tip.", where_text="Oak Street")
@@ -216,11 +207,8 @@ def test_rate_limited_tipster_sees_the_phone_number_and_keeps_the_text(make_app)
                              data={**other.form_fields(), "category": "drugs", "description": "x"}).status_code == 200
 
 
-def test_one_form_cannot_be_replayed_endlessly(make_app):
-    app = make_app("public", RATELIMIT_ENABLED=True, PORTAL_TIP_FORM_LIMIT="3 per hour", PORTAL_TIP_MIN_FILL_SECONDS=0)
-    app.test_cli_runner().invoke(args=["seed-demo"])
-    from tests.helpers import TipActions
-
+def test_one_form_cannot_be_replayed_endlessly(make_tip_app):
+    app = make_tip_app(RATELIMIT_ENABLED=True, PORTAL_TIP_FORM_LIMIT="3 per hour")
     tipster = TipActions(app.test_client())
     fields = tipster.form_fields()
     statuses = [tipster.client.post("/tips/new", data={**fields, "category": "", "description": "x"},
@@ -257,11 +245,8 @@ def test_wrong_credentials_get_one_generic_error(tipster, wrong):
     assert phrase not in response.get_data(as_text=True)
 
 
-def test_guessing_is_limited_per_client_and_per_tip_number(make_app):
-    app = make_app("public", RATELIMIT_ENABLED=True, PORTAL_TIP_CHECK_LIMIT="3 per hour", PORTAL_TIP_MIN_FILL_SECONDS=0)
-    app.test_cli_runner().invoke(args=["seed-demo"])
-    from tests.helpers import TipActions
-
+def test_guessing_is_limited_per_client_and_per_tip_number(make_tip_app):
+    app = make_tip_app(RATELIMIT_ENABLED=True, PORTAL_TIP_CHECK_LIMIT="3 per hour")
     tipster = TipActions(app.test_client())
     tip_number, passphrase = tipster.credentials(tipster.submit())
     guesses = [tipster.check(tip_number, "guess", environ_base={"REMOTE_ADDR": f"203.0.113.{n}"}).status_code

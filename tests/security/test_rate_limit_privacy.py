@@ -36,3 +36,15 @@ def test_the_key_changes_with_the_secret_so_it_cannot_be_reversed_by_lookup(make
         app.test_client().get("/", environ_base={"REMOTE_ADDR": ADDRESS})
     keys = [{key.replace(app.config["RATELIMIT_KEY_PREFIX"], "") for key in stored_keys(app)} for app in (first, second)]
     assert keys[0] and keys[0].isdisjoint(keys[1])
+
+
+def test_the_client_key_rotates_every_day():
+    from datetime import date
+
+    from portal.security import client_key_for
+
+    monday = client_key_for(ADDRESS, date(2026, 11, 23), "s" * 40)
+    assert monday == client_key_for(ADDRESS, date(2026, 11, 23), "s" * 40)
+    assert monday != client_key_for(ADDRESS, date(2026, 11, 24), "s" * 40)
+    assert monday != client_key_for("198.51.100.78", date(2026, 11, 23), "s" * 40)
+    assert ADDRESS not in monday
