@@ -308,3 +308,32 @@ def test_an_unknown_terms_version_is_explained_at_the_top_and_the_text_kept(tip_
     assert "The terms of service shown have changed." in parse_page(response).text
     assert "Kept text" in response.get_data(as_text=True)
     assert stored_tips(tip_app) == []
+
+
+def test_the_status_page_never_shows_contact_details(tipster):
+    response = tipster.submit(where_text="Oak Street", contact_name="Pat Doe", contact_phone="847-555-0101")
+    page = tipster.check(*tipster.credentials(response))
+    text = parse_page(page).text
+    assert "Where: Oak Street" in text
+    assert "Pat Doe" not in text and "847-555-0101" not in text
+    assert "You gave contact details. They are not shown here" in text
+
+
+def test_an_unknown_tip_number_costs_as_much_time_as_a_wrong_passphrase(tip_app, tipster):
+    """Both run one Argon2 verification, so timing does not tell which tip numbers exist."""
+    import statistics
+    import time
+
+    tip_number, _ = tipster.credentials(tipster.submit())
+
+    def seconds(number: str) -> float:
+        samples = []
+        for _ in range(5):
+            started = time.perf_counter()
+            with tip_app.app_context():
+                assert tip_service.find_tip_for_tipster(number, "wrong words here") is None
+            samples.append(time.perf_counter() - started)
+        return statistics.median(samples)
+
+    known, unknown = seconds(tip_number), seconds("ZZZZ-ZZZZ-ZZZZ")
+    assert unknown > 0.5 * known, (known, unknown)
