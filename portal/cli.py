@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+import time
+from datetime import timedelta
 
 import click
 from flask import Flask, current_app
@@ -10,6 +12,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from portal.exceptions import InvalidInput
 from portal.models import StaffRole
+from portal.services import outbox, reports
 from portal.services.department import store_profile
 from portal.services.instance_secrets import write_missing_secrets
 from portal.services.seeding import seed_demo
@@ -47,6 +50,38 @@ def load_department_command() -> None:
     click.echo(f"Stored the profile of the {profile.name}.")
 
 
+@click.group("outbox", cls=AppGroup)
+def outbox_group() -> None:
+    """E-mail waiting in the transactional outbox."""
+
+
+@outbox_group.command("send")
+@click.option("--every", type=float, default=0, help="Keep running, sending every N seconds (0: once).")
+def send_outbox_command(every: float) -> None:
+    """Send every message that is due; failures stay queued and are retried later."""
+    settings = outbox.mail_settings_from(current_app.config)
+    while True:
+        result = outbox.deliver_due(settings)
+        click.echo(f"Sent {result.sent}, failed {result.failed}, {result.pending} waiting.")
+        if not every:
+            return
+        time.sleep(every)
+
+
+@click.group("reports", cls=AppGroup)
+def reports_group() -> None:
+    """Online reports."""
+
+
+@reports_group.command("expire")
+def expire_reports_command() -> None:
+    """Delete reports left waiting for the reporter's answer past PORTAL_REPORT_INFO_DAYS."""
+    config = current_app.config
+    count = reports.expire_unanswered_reports(timedelta(days=config["PORTAL_REPORT_INFO_DAYS"]),
+                                              config["PORTAL_UPLOAD_FOLDER"], config["PORTAL_SITE_URL"].rstrip("/"))
+    click.echo(f"Expired and deleted {count} report(s).")
+
+
 @click.group("staff", cls=AppGroup)
 def staff_group() -> None:
     """Manage staff accounts."""
@@ -76,4 +111,6 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(init_secrets_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(department_group)
+    app.cli.add_command(outbox_group)
+    app.cli.add_command(reports_group)
     app.cli.add_command(staff_group)

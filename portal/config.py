@@ -95,6 +95,43 @@ class BaseConfig:
     ]
 
     PORTAL_LOG_LEVEL = "INFO"
+    # Local time of the department: report forms ask for dates and times in it.
+    PORTAL_TIMEZONE = "America/Chicago"
+
+    # E-mail: "file" writes each message into PORTAL_OUTBOX_FOLDER (None: instance/outbox) for a
+    # developer to read; "smtp" sends through the relay below. `flask --app portal outbox send`.
+    PORTAL_MAIL_TRANSPORT = "file"
+    PORTAL_MAIL_FROM = "Deerfield Police Department <no-reply@deerfield.il.us>"
+    PORTAL_OUTBOX_FOLDER: str | None = None
+    PORTAL_SMTP_HOST = "127.0.0.1"
+    PORTAL_SMTP_PORT = 25
+    PORTAL_SMTP_USERNAME: str | None = None
+    PORTAL_SMTP_PASSWORD: str | None = None
+    PORTAL_SMTP_STARTTLS = False
+    PORTAL_SMTP_TIMEOUT = 10
+
+    # Online reports: where they may come from, what they may be, how much they may cover.
+    PORTAL_JURISDICTION_PLACES = ["Deerfield"]
+    PORTAL_REPORT_LOSS_LIMIT = 1000
+    PORTAL_REPORT_INFO_DAYS = 14
+    PORTAL_REPORT_TYPES: dict[str, dict[str, Any]] = {
+        "theft": {"name": "Theft", "sections": ["items"],
+                  "description": "Something was stolen from you (not from a vehicle)."},
+        "theft-from-vehicle": {"name": "Theft from a vehicle", "sections": ["vehicle", "items"],
+                               "description": "Something was taken from inside or from the outside of a vehicle."},
+        "lost-property": {"name": "Lost property", "sections": ["items"],
+                          "description": "You lost something and need a report, for example for insurance."},
+        "criminal-damage": {"name": "Criminal damage or vandalism", "sections": ["items"],
+                            "description": "Someone damaged your property, for example graffiti or a broken window."},
+        "identity-theft": {"name": "Identity theft", "sections": ["identity", "financial"],
+                           "description": "Someone used your personal details to open accounts or make purchases."},
+        "fraud": {"name": "Fraud or scam", "sections": ["financial"],
+                  "description": "You were tricked out of money or goods, online, by phone or in person."},
+        "harassing-communications": {"name": "Harassing calls or messages", "sections": ["harassment"],
+                                     "description": "Unwanted calls, texts or messages that harass or alarm you."},
+        "other": {"name": "Other", "sections": [],
+                  "description": "Another minor crime with no suspect, no injury and no evidence to collect."},
+    }
     # Picture shown when a page is shared on Facebook or X: 1200 x 630, under static/.
     PORTAL_SHARE_IMAGE = "img/og-card.png"
 
@@ -116,6 +153,8 @@ class PublicConfig(BaseConfig):
     PORTAL_TIP_FORM_LIMIT = "10 per hour"
     PORTAL_TIP_CHECK_LIMIT = "10 per hour"
     PORTAL_TIP_MIN_FILL_SECONDS = 5
+    PORTAL_REPORT_LIMIT = "10 per hour"
+    PORTAL_REPORT_STATUS_LIMIT = "10 per hour"
     # No script at all on the resident site: it must work in Tor Browser's safest mode.
     PORTAL_CSP = (
         "default-src 'none'; style-src 'self'; img-src 'self'; font-src 'self'; "

@@ -25,21 +25,26 @@ class FormToken:
         return time.time() - self.issued_at
 
 
-def serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=SALT)
-
-
 def issue_form_token() -> str:
-    return serializer().dumps({"nonce": secrets.token_urlsafe(18), "issued_at": int(time.time())})
+    return sign(SALT, {"nonce": secrets.token_urlsafe(18), "issued_at": int(time.time())})
 
 
 def read_form_token(token: str) -> FormToken | None:
     """The token's contents, or None when it was not issued by this site."""
-    try:
-        payload = serializer().loads(token)
-    except BadSignature:
-        return None
+    payload = unsign(SALT, token)
     if not isinstance(payload, dict) or not isinstance(payload.get("nonce"), str) \
             or not isinstance(payload.get("issued_at"), int):
         return None
     return FormToken(payload["nonce"], payload["issued_at"])
+
+
+def sign(salt: str, payload: object) -> str:
+    """A tamper-proof token carrying ``payload``, for one purpose (``salt``) of this site."""
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=salt).dumps(payload)
+
+
+def unsign(salt: str, token: str) -> object | None:
+    try:
+        return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=salt).loads(token)
+    except BadSignature:
+        return None

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask import Flask, current_app, g, request
 
 from portal.services.department import current_profile
+from portal.services.reports import format_local
 
 
 def department():
@@ -28,5 +30,10 @@ def page_context() -> dict[str, Any]:
     }
 
 
+def local_datetime(value: datetime) -> str:
+    return format_local(value, current_app.config["PORTAL_TIMEZONE"])
+
+
 def register(app: Flask) -> None:
     app.context_processor(page_context)
+    app.add_template_filter(local_datetime)

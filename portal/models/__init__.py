@@ -1,7 +1,15 @@
 """Every model, imported here so that metadata, create_all and Alembic see them all."""
 
 from portal.models.department import DepartmentProfile, OfficialAccount
+from portal.models.outbox import OutboxEmail
 from portal.models.prevention import PreventionCategory, PreventionTip
+from portal.models.reports import (
+    Report,
+    ReportItem,
+    ReportReply,
+    ReportStatus,
+    ReportStatusChange,
+)
 from portal.models.staff import StaffRole, StaffUser
 from portal.models.terms import TermsVersion
 from portal.models.tips import Attachment, MessageAuthor, Tip, TipCategory, TipMessage, TipStatus
@@ -9,6 +17,7 @@ from portal.models.tips import Attachment, MessageAuthor, Tip, TipCategory, TipM
 __all__ = [
     "Attachment",
     "MessageAuthor",
+    "OutboxEmail",
     "Tip",
     "TipCategory",
     "TipMessage",
@@ -17,6 +26,11 @@ __all__ = [
     "OfficialAccount",
     "PreventionCategory",
     "PreventionTip",
+    "Report",
+    "ReportItem",
+    "ReportReply",
+    "ReportStatus",
+    "ReportStatusChange",
     "StaffRole",
     "StaffUser",
     "TermsVersion",

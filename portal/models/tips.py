@@ -6,11 +6,16 @@ import enum
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Numeric, String, Text
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.models.base import UTCDateTime, enum_column, new_public_id
+
+if TYPE_CHECKING:
+    from portal.models.reports import Report
 
 
 class TipCategory(db.Model):
@@ -98,11 +103,16 @@ class TipMessage(db.Model):
 
 
 class Attachment(db.Model):
-    """A file a tipster sent, stored under a random name outside ``static/``; never public."""
+    """A file sent with a tip or a report, stored under a random name outside ``static/``; never public."""
+
+    __table_args__ = (
+        CheckConstraint("(tip_id IS NULL) <> (report_id IS NULL)", name="one_owner"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(36), unique=True, default=new_public_id)
-    tip_id: Mapped[int] = mapped_column(ForeignKey("tip.id"), index=True)
+    tip_id: Mapped[int | None] = mapped_column(ForeignKey("tip.id"), index=True)
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("report.id"), index=True)
     message_id: Mapped[int | None] = mapped_column(ForeignKey("tip_message.id"))
     stored_name: Mapped[str] = mapped_column(String(64), unique=True)
     # Detected from the content, never from the name or the declared type.
@@ -115,5 +125,6 @@ class Attachment(db.Model):
     metadata_warning: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
-    tip: Mapped[Tip] = relationship(back_populates="attachments")
+    tip: Mapped[Tip | None] = relationship(back_populates="attachments")
     message: Mapped[TipMessage | None] = relationship(back_populates="attachments")
+    report: Mapped[Report | None] = relationship(back_populates="attachments")

@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, HiddenField, MultipleFileField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms import (
+    DateTimeLocalField,
+    DecimalField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    MultipleFileField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
-from portal.models import Tip, TipMessage
+from portal.models import Report, ReportItem, Tip, TipMessage
 from portal.validators import FiniteNumber, NoNul
 
 TIP_NUMBER_MAX = 40
@@ -52,3 +64,97 @@ class TipMessageForm(FlaskForm):
     passphrase = HiddenField(validators=[Length(max=PASSPHRASE_MAX), NoNul()])
     body = TextAreaField("Add information", validators=[Length(max=TipMessage.MAX_BODY), NoNul()])
     attachments = MultipleFileField("Add photos, videos or documents (optional)")
+
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+EMAIL_SHAPE = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+
+def yes_no(label: str) -> RadioField:
+    return RadioField(label, choices=YES_NO, validators=[required("Please answer yes or no.")])
+
+
+class ReportScreeningForm(FlaskForm):
+    emergency = yes_no("Is anyone in danger right now, or is the crime still happening?")
+    place = SelectField("Where did it happen?", validators=[required("Please choose where it happened.")])
+    known_suspect = yes_no("Do you know who did it, or could you describe them?")
+    evidence = yes_no("Is there evidence an officer should collect, such as fingerprints, video or items left behind?")
+    injury = yes_no("Was anyone hurt?")
+    weapon = yes_no("Was a gun or other weapon involved, or was a firearm stolen?")
+    loss_over_limit = yes_no("Is the total value lost or damaged more than the limit shown?")
+    adult = yes_no("Are you 18 or older, or a parent or guardian reporting for a child?")
+
+
+class ItemForm(Form):
+    """One row of property; a plain Form, since only the outer form carries a CSRF token."""
+
+    description = StringField("Item", validators=[Length(max=ReportItem.MAX_TEXT), NoNul()])
+    brand = StringField("Brand", validators=[Length(max=ReportItem.MAX_TEXT), NoNul()])
+    serial_number = StringField("Serial number", validators=[Length(max=ReportItem.MAX_TEXT), NoNul()])
+    value = DecimalField("Value ($)", places=2, validators=[Optional(), FiniteNumber(), NumberRange(min=0)])
+
+
+def detail(label: str, max_length: int = Report.MAX_DETAIL) -> StringField:
+    return StringField(label, validators=[Length(max=max_length), NoNul()])
+
+
+class ReportForm(FlaskForm):
+    occurred_from = DateTimeLocalField("When did it happen, or start?", format=DATETIME_FORMATS,
+                                       validators=[required("Please give the date and time.")])
+    occurred_to = DateTimeLocalField("Until when? (optional, if you are not sure exactly when)",
+                                     format=DATETIME_FORMATS, validators=[Optional()])
+    location = StringField("Where did it happen?", validators=[required("Please say where it happened."),
+                                                               Length(max=Report.MAX_LOCATION), NoNul()])
+    narrative = TextAreaField("What happened?", validators=[required("Please describe what happened."),
+                                                            Length(max=Report.MAX_NARRATIVE), NoNul()])
+    items = FieldList(FormField(ItemForm), min_entries=3, max_entries=5)
+    vehicle_year = detail("Year", 10)
+    vehicle_make = detail("Make", 60)
+    vehicle_model = detail("Model", 60)
+    vehicle_colour = detail("Colour", 40)
+    vehicle_plate = detail("Licence plate", 20)
+    vehicle_plate_state = detail("Plate state", 20)
+    amount_lost = DecimalField("Money lost ($)", places=2, validators=[Optional(), FiniteNumber(), NumberRange(min=0)])
+    payment_method = detail("How was the money paid or taken? (card, gift card, wire, cash...)")
+    offender_contact = detail("How did they contact you? (phone number, website, e-mail, profile)")
+    accounts_affected = TextAreaField("Which accounts, cards or services were opened or used in your name?",
+                                      validators=[Length(max=Report.MAX_DETAIL), NoNul()])
+    caller_numbers = detail("Numbers, accounts or addresses the calls or messages came from")
+    times_contacted = detail("How often, and since when?")
+    attachments = MultipleFileField("Photos or documents (optional)")
+    reporter_name = StringField("Your full name", validators=[required("Please give your name."),
+                                                              Length(max=Report.MAX_NAME), NoNul()])
+    reporter_email = StringField("Your e-mail address", validators=[
+        required("Please give your e-mail address."), Length(max=Report.MAX_EMAIL),
+        Regexp(EMAIL_SHAPE, message="Please give an e-mail address like name@example.org."), NoNul()])
+    reporter_phone = StringField("Your phone number", validators=[required("Please give a phone number."),
+                                                                  Length(max=Report.MAX_PHONE), NoNul()])
+    reporter_address = StringField("Your home address", validators=[required("Please give your address."),
+                                                                    Length(max=Report.MAX_ADDRESS), NoNul()])
+    terms_version = HiddenField(validators=[Length(max=20)])
+    screening = HiddenField(validators=[Length(max=500)])
+
+
+# The type-specific fields of each report section, stored in Report.details.
+SECTION_FIELDS = {
+    "vehicle": ["vehicle_year", "vehicle_make", "vehicle_model", "vehicle_colour", "vehicle_plate",
+                "vehicle_plate_state"],
+    "financial": ["amount_lost", "payment_method", "offender_contact"],
+    "identity": ["accounts_affected"],
+    "harassment": ["caller_numbers", "times_contacted"],
+}
+
+
+class ReportLookupForm(FlaskForm):
+    reference = StringField("Report reference", validators=[required("Please enter the reference."),
+                                                            Length(max=TIP_NUMBER_MAX), NoNul()])
+    email = StringField("Your e-mail address", validators=[required("Please enter your e-mail address."),
+                                                           Length(max=Report.MAX_EMAIL), NoNul()])
+
+
+class ReportAnswerForm(FlaskForm):
+    reference = HiddenField(validators=[Length(max=TIP_NUMBER_MAX), NoNul()])
+    email = HiddenField(validators=[Length(max=Report.MAX_EMAIL), NoNul()])
+    answer = TextAreaField("Your answer", validators=[required("Please write your answer."),
+                                                      Length(max=Report.MAX_NARRATIVE), NoNul()])

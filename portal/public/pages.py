@@ -16,6 +16,11 @@ def home():
     return render_template("public/pages/home.html")
 
 
+@bp.get("/tell-us")
+def tell_us():
+    return render_template("public/pages/tell_us.html")
+
+
 @bp.get("/terms")
 def terms_current():
     return render_template("public/pages/terms_current.html", history=terms.terms_history(date.today()))

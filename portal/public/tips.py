@@ -11,23 +11,26 @@ from datetime import date
 
 from flask import Blueprint, Flask, current_app, make_response, render_template, request
 from flask_limiter import Limiter
-from flask_wtf import FlaskForm
 
 from portal.exceptions import InvalidInput
-from portal.extensions import csrf
 from portal.form_tokens import issue_form_token, read_form_token
+from portal.public.form_support import (
+    EXPIRED_NOTICE,
+    csrf_expired,
+    limit_form_posts,
+    non_emergency_phone,
+    show_error,
+    upload_limits,
+    uploads_from,
+)
 from portal.public.forms import TipCheckForm, TipForm, TipMessageForm
 from portal.security import no_store
 from portal.services import terms, tips
 from portal.services.passphrases import normalize_tip_number
-from portal.services.tips import DuplicateSubmission, STATUS_WORDS, Upload, UploadLimits
+from portal.services.tips import STATUS_WORDS, DuplicateSubmission
 
 bp = Blueprint("tips", __name__, url_prefix="/tips")
 
-EXPIRED_NOTICE = (
-    "For your security this form had expired. Nothing was lost: check your tip below and press "
-    "Send again. Files must be chosen again."
-)
 NOT_SENT_NOTICE = "Your tip could not be sent. Please check the form and press Send again."
 TOO_FAST_NOTICE = "Please take a moment to read your tip over, then press Send again."
 LIMITED_NOTICE = (
@@ -36,25 +39,6 @@ LIMITED_NOTICE = (
 )
 CHECK_LIMITED_NOTICE = "Too many attempts to open this tip. Please wait an hour and try again, or call us on {phone}."
 CHECK_FAILED = "That tip number and passphrase do not match a tip. Check both and try again."
-
-
-def upload_limits() -> UploadLimits:
-    config = current_app.config
-    return UploadLimits(config["PORTAL_TIP_MAX_FILES"], config["PORTAL_TIP_MAX_FILE_BYTES"],
-                        config["PORTAL_TIP_MAX_TOTAL_BYTES"])
-
-
-def uploads_from(files) -> list[Upload]:
-    return [Upload(file.filename or "", file.read()) for file in files or [] if file and (file.filename or file.content_length)]
-
-
-def phone() -> str:
-    return current_app.config["PORTAL_DEPARTMENT"]["non_emergency_phone"]
-
-
-def csrf_expired(form: FlaskForm) -> bool:
-    token_field = getattr(form, "csrf_token", None)
-    return bool(token_field is not None and token_field.errors)
 
 
 def prepare_tip_form(form: TipForm) -> TipForm:
@@ -70,15 +54,6 @@ def render_tip_form(form: TipForm, notice: str | None = None, status: int = 200)
     current = terms.current_terms(date.today())
     return render_template("public/tips/new.html", form=prepare_tip_form(form), notice=notice,
                            terms=current, limits=upload_limits()), status
-
-
-def show_error(form: FlaskForm, error: InvalidInput) -> str | None:
-    """Put a service's complaint next to its field; return it as a page notice if it has none."""
-    field = form._fields.get(error.field or "")
-    if field is None or field.type == "HiddenField":
-        return str(error)
-    field.errors.append(str(error))
-    return None
 
 
 def flood_notice(form: TipForm) -> str | None:
@@ -187,35 +162,29 @@ def submitted_tip_number() -> str:
 
 def limited_tip_form(_limit) -> object:
     form = TipForm()
-    return make_response(render_tip_form(form, LIMITED_NOTICE.format(phone=phone()), 429))
+    return make_response(render_tip_form(form, LIMITED_NOTICE.format(phone=non_emergency_phone()), 429))
 
 
 def limited_check_form(_limit) -> object:
     form = TipCheckForm(formdata=None, tip_number=request.form.get("tip_number", "")[:40])
-    return make_response(render_check_form(form, CHECK_LIMITED_NOTICE.format(phone=phone()), 429))
+    return make_response(render_check_form(form, CHECK_LIMITED_NOTICE.format(phone=non_emergency_phone()), 429))
 
 
 def limited_message_form(_limit) -> object:
     """The message is kept for a later try; nothing of the tip is shown, as nothing was checked."""
     form = TipMessageForm()
     return make_response((render_template("public/tips/message_limited.html", message_form=form,
-                                          notice=CHECK_LIMITED_NOTICE.format(phone=phone())), 429))
+                                          notice=CHECK_LIMITED_NOTICE.format(phone=non_emergency_phone())), 429))
 
 
 def limit_tip_requests(app: Flask, limiter: Limiter) -> None:
     """Per client key, per form and per tip number; a limited person keeps what they typed."""
     config = app.config
-    rules = {
-        "tips.new": [(config["PORTAL_TIP_LIMIT"], None), (config["PORTAL_TIP_FORM_LIMIT"], submitted_form_nonce)],
-        "tips.check": [(config["PORTAL_TIP_CHECK_LIMIT"], None), (config["PORTAL_TIP_CHECK_LIMIT"], submitted_tip_number)],
-        "tips.message": [(config["PORTAL_TIP_CHECK_LIMIT"], None), (config["PORTAL_TIP_CHECK_LIMIT"], submitted_tip_number)],
-    }
-    for endpoint, limits in rules.items():
-        view = app.view_functions[endpoint]
-        # These forms check their CSRF token themselves, so that an expired one keeps the text.
-        csrf.exempt(view)
-        on_breach = {"tips.new": limited_tip_form, "tips.check": limited_check_form,
-                     "tips.message": limited_message_form}[endpoint]
-        for limit, key_func in limits:
-            view = limiter.limit(limit, methods=["POST"], key_func=key_func, on_breach=on_breach)(view)
-        app.view_functions[endpoint] = view
+    limit_form_posts(app, limiter, {
+        "tips.new": ([(config["PORTAL_TIP_LIMIT"], None), (config["PORTAL_TIP_FORM_LIMIT"], submitted_form_nonce)],
+                     limited_tip_form),
+        "tips.check": ([(config["PORTAL_TIP_CHECK_LIMIT"], None), (config["PORTAL_TIP_CHECK_LIMIT"], submitted_tip_number)],
+                       limited_check_form),
+        "tips.message": ([(config["PORTAL_TIP_CHECK_LIMIT"], None),
+                          (config["PORTAL_TIP_CHECK_LIMIT"], submitted_tip_number)], limited_message_form),
+    })

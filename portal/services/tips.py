@@ -20,9 +20,9 @@ from sqlalchemy.exc import IntegrityError
 from portal import sanitize
 from portal.exceptions import InvalidInput, NotFound
 from portal.extensions import db
-from portal.models import Attachment, MessageAuthor, TermsVersion, Tip, TipCategory, TipMessage, TipStatus
-from portal.services import passphrases, storage
-from portal.services.metadata import CleanedFile, UnacceptableFile, clean_upload
+from portal.models import MessageAuthor, TermsVersion, Tip, TipCategory, TipMessage, TipStatus
+from portal.services import attachments, passphrases
+from portal.services.attachments import AttachmentReceipt, Upload, UploadLimits
 
 log = logging.getLogger(__name__)
 
@@ -42,29 +42,6 @@ STATUS_WORDS = {
     TipStatus.UNDER_REVIEW: "Under review",
     TipStatus.CLOSED: "Closed",
 }
-
-
-@dataclass(frozen=True)
-class UploadLimits:
-    max_files: int
-    max_file_bytes: int
-    max_total_bytes: int
-
-
-@dataclass(frozen=True)
-class Upload:
-    """A file as received: its name is only for messages, never for storage or typing."""
-
-    filename: str
-    data: bytes
-
-
-@dataclass(frozen=True)
-class AttachmentReceipt:
-    position: int
-    media_type: str
-    removed: list[str]
-    warning: str
 
 
 @dataclass(frozen=True)
@@ -98,57 +75,11 @@ def list_categories() -> list[TipCategory]:
     ))
 
 
-def cleaned_uploads(uploads: Sequence[Upload], limits: UploadLimits) -> list[CleanedFile]:
-    """Clean every file or refuse the lot, naming the file at fault."""
-    present = [upload for upload in uploads if upload.data or upload.filename]
-    if len(present) > limits.max_files:
-        raise InvalidInput(f"Please attach at most {limits.max_files} files.", "attachments")
-    if sum(len(upload.data) for upload in present) > limits.max_total_bytes:
-        raise InvalidInput(
-            f"Together the files are larger than {limits.max_total_bytes // (1024 * 1024)} MB. "
-            "Please send fewer or smaller files.", "attachments")
-    cleaned = []
-    for position, upload in enumerate(present, start=1):
-        label = f"File {position} ({upload.filename})" if upload.filename else f"File {position}"
-        if len(upload.data) > limits.max_file_bytes:
-            raise InvalidInput(f"{label} is larger than {limits.max_file_bytes // (1024 * 1024)} MB.", "attachments")
-        try:
-            cleaned.append(clean_upload(upload.data))
-        except UnacceptableFile as reason:
-            raise InvalidInput(f"{label} {reason}", "attachments") from None
-    return cleaned
-
-
 def checked_text(value: str, max_length: int, field_name: str) -> str:
     try:
         return sanitize.plain_text(value, max_length)
     except sanitize.UnsafeText as reason:
         raise InvalidInput(str(reason), field_name) from None
-
-
-def store_attachments(tip: Tip, message: TipMessage | None, cleaned: list[CleanedFile], folder: str,
-                      created_at: datetime, written: list[str]) -> list[AttachmentReceipt]:
-    receipts = []
-    for position, file in enumerate(cleaned, start=1):
-        stored_name = storage.write_file(folder, file.data)
-        written.append(stored_name)
-        tip.attachments.append(Attachment(
-            message=message, stored_name=stored_name, media_type=file.media_type, size_bytes=len(file.data),
-            sha256=hashlib.sha256(file.data).hexdigest(), metadata_removed="; ".join(file.removed),
-            metadata_warning=file.warning, created_at=created_at,
-        ))
-        receipts.append(AttachmentReceipt(position, file.media_type, file.removed, file.warning))
-    return receipts
-
-
-def commit_or_remove_files(folder: str, written: list[str]) -> None:
-    """Commit; if that fails, delete the files just written, so nothing is half stored."""
-    try:
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        storage.delete_files(folder, written)
-        raise
 
 
 def submit_tip(
@@ -195,7 +126,7 @@ def submit_tip(
     }
     if not fields["description"].strip():
         raise InvalidInput("Please tell us what happened.", "description")
-    cleaned = cleaned_uploads(uploads, limits)
+    cleaned = attachments.clean_uploads(uploads, limits)
 
     passphrase = passphrases.new_passphrase()
     created_at = rounded_now()
@@ -205,19 +136,15 @@ def submit_tip(
         longitude=longitude, created_at=created_at, updated_at=created_at, **fields,
     )
     db.session.add(tip)
-    written: list[str] = []
     try:
-        receipts = store_attachments(tip, None, cleaned, upload_folder, created_at, written)
-        commit_or_remove_files(upload_folder, written)
+        with attachments.files_with_transaction(upload_folder) as written:
+            receipts = attachments.store_cleaned_files(cleaned, upload_folder, created_at, written, tip=tip)
+            db.session.commit()
     except IntegrityError:
         # Two copies of one form raced each other past the check above; the other one won.
         winner = db.session.scalars(db.select(Tip.tip_number).where(Tip.submission_key == key)).first()
         if winner:
             raise DuplicateSubmission(winner) from None
-        raise
-    except storage.StorageError:
-        db.session.rollback()
-        storage.delete_files(upload_folder, written)
         raise
     log.info("tip.created public_id=%s attachments=%d", tip.public_id, len(receipts))
     return TipReceipt(tip.tip_number, passphrase, receipts)
@@ -249,21 +176,17 @@ def add_tipster_message(
         raise InvalidInput(
             "Your message contains your passphrase. Anyone who reads it could then open your tip, "
             "so please remove the passphrase and send the message again.", "body")
-    cleaned = cleaned_uploads(uploads, limits)
+    cleaned = attachments.clean_uploads(uploads, limits)
     if not text.strip() and not cleaned:
         raise InvalidInput("Please write a message or attach a file.", "body")
     created_at = rounded_now()
     message = TipMessage(tip=tip, author=MessageAuthor.TIPSTER, body=text, created_at=created_at)
     db.session.add(message)
     tip.updated_at = created_at
-    written: list[str] = []
-    try:
-        receipts = store_attachments(tip, message, cleaned, upload_folder, created_at, written)
-        commit_or_remove_files(upload_folder, written)
-    except storage.StorageError:
-        db.session.rollback()
-        storage.delete_files(upload_folder, written)
-        raise
+    with attachments.files_with_transaction(upload_folder) as written:
+        receipts = attachments.store_cleaned_files(cleaned, upload_folder, created_at, written,
+                                                   tip=tip, message=message)
+        db.session.commit()
     log.info("tip.message_added public_id=%s author=tipster", tip.public_id)
     return receipts
 

@@ -1,0 +1,63 @@
+"""What the resident forms share: uploads, field errors from services, expired tokens."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Flask, current_app
+from flask_limiter import Limiter
+from flask_wtf import FlaskForm
+
+from portal.exceptions import InvalidInput
+from portal.extensions import csrf
+from portal.services.attachments import Upload, UploadLimits
+
+EXPIRED_NOTICE = (
+    "For your security this form had expired. Nothing was lost: check what you wrote below and press "
+    "Send again. Files must be chosen again."
+)
+
+
+def upload_limits() -> UploadLimits:
+    config = current_app.config
+    return UploadLimits(config["PORTAL_TIP_MAX_FILES"], config["PORTAL_TIP_MAX_FILE_BYTES"],
+                        config["PORTAL_TIP_MAX_TOTAL_BYTES"])
+
+
+def uploads_from(files) -> list[Upload]:
+    return [Upload(file.filename or "", file.read()) for file in files or []
+            if file and (file.filename or file.content_length)]
+
+
+def non_emergency_phone() -> str:
+    return current_app.config["PORTAL_DEPARTMENT"]["non_emergency_phone"]
+
+
+def csrf_expired(form: FlaskForm) -> bool:
+    token_field = getattr(form, "csrf_token", None)
+    return bool(token_field is not None and token_field.errors)
+
+
+def show_error(form: FlaskForm, error: InvalidInput) -> str | None:
+    """Put a service's complaint next to its field; return it as a page notice if it has none."""
+    field = form._fields.get(error.field or "")
+    if field is None or field.type in ("HiddenField", "FieldList"):
+        return str(error)
+    if isinstance(field.errors, tuple):
+        field.errors = list(field.errors)
+    field.errors.append(str(error))
+    return None
+
+
+def limit_form_posts(app: Flask, limiter: Limiter, rules: dict[str, tuple[list, Callable]]) -> None:
+    """Apply ``(limit, key_func)`` pairs to each endpoint's POSTs, answering a breach with ``on_breach``.
+
+    The forms check their own CSRF token, so an expired one shows the form again with its text
+    instead of the global error page.
+    """
+    for endpoint, (limits, on_breach) in rules.items():
+        view = app.view_functions[endpoint]
+        csrf.exempt(view)
+        for limit, key_func in limits:
+            view = limiter.limit(limit, methods=["POST"], key_func=key_func, on_breach=on_breach)(view)
+        app.view_functions[endpoint] = view

@@ -1,0 +1,204 @@
+"""Online reports: screening questions first, then the report, the receipt and the status page."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, Flask, abort, current_app, make_response, redirect, render_template, request, url_for
+from flask_limiter import Limiter
+
+from portal.exceptions import InvalidInput
+from portal.form_tokens import sign, unsign
+from portal.public.form_support import (
+    EXPIRED_NOTICE,
+    csrf_expired,
+    limit_form_posts,
+    non_emergency_phone,
+    show_error,
+    upload_limits,
+    uploads_from,
+)
+from portal.public.forms import (
+    SECTION_FIELDS,
+    ReportAnswerForm,
+    ReportForm,
+    ReportLookupForm,
+    ReportScreeningForm,
+)
+from portal.security import no_store
+from portal.services import reports, terms
+from portal.services.reports import OUTSIDE_JURISDICTION, ItemInput, ReportInput, ScreeningAnswers
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+SCREENING_SALT = "report-screening"
+LOOKUP_FAILED = "That reference and e-mail address do not match a report. Check both and try again."
+LIMITED_NOTICE = ("Too many attempts in a short time, so this was not sent. What you typed is kept below: "
+                  "please try again later, or call us on {phone}.")
+
+
+def report_types() -> dict:
+    return current_app.config["PORTAL_REPORT_TYPES"]
+
+
+def site_url() -> str:
+    return current_app.config["PORTAL_SITE_URL"].rstrip("/")
+
+
+def screening_passed(token: str) -> bool:
+    return unsign(SCREENING_SALT, token or "") == {"eligible": True}
+
+
+@bp.route("/screening", methods=["GET", "POST"])
+@no_store
+def screening():
+    form = ReportScreeningForm()
+    places = current_app.config["PORTAL_JURISDICTION_PLACES"]
+    form.place.choices = [("", "Choose one")] + [(place, place) for place in places] + [
+        (OUTSIDE_JURISDICTION, "Somewhere else")]
+    limit = current_app.config["PORTAL_REPORT_LOSS_LIMIT"]
+    if not form.validate_on_submit():
+        return render_template("public/reports/screening.html", form=form, loss_limit=limit), (
+            400 if request.method == "POST" else 200)
+    answers = ScreeningAnswers(
+        emergency=form.emergency.data == "yes", place=form.place.data, known_suspect=form.known_suspect.data == "yes",
+        evidence=form.evidence.data == "yes", injury=form.injury.data == "yes", weapon=form.weapon.data == "yes",
+        loss_over_limit=form.loss_over_limit.data == "yes", adult=form.adult.data == "yes")
+    refusal = reports.screen(answers, places, limit)
+    if refusal:
+        return render_template("public/reports/ineligible.html", refusal=refusal)
+    return render_template("public/reports/types.html", types=report_types(),
+                           screening=sign(SCREENING_SALT, {"eligible": True}))
+
+
+def render_report_form(form: ReportForm, report_type: str, notice: str | None = None, status: int = 200):
+    current = terms.current_terms(date.today())
+    form.terms_version.data = current.version if current else ""
+    return render_template("public/reports/new.html", form=form, report_type=report_type,
+                           type_info=report_types()[report_type], terms=current, notice=notice,
+                           limits=upload_limits(), loss_limit=current_app.config["PORTAL_REPORT_LOSS_LIMIT"]), status
+
+
+def local_to_utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value.replace(tzinfo=ZoneInfo(current_app.config["PORTAL_TIMEZONE"])).astimezone(timezone.utc)
+
+
+def report_input(form: ReportForm, report_type: str) -> ReportInput:
+    sections = report_types()[report_type]["sections"]
+    details = {name: str(form[name].data or "") for section in sections for name in SECTION_FIELDS.get(section, [])}
+    rows = [entry.form for entry in form.items] if "items" in sections else []
+    items = [ItemInput(row.description.data or "", row.brand.data or "", row.serial_number.data or "", row.value.data)
+             for row in rows]
+    return ReportInput(
+        report_type=report_type, occurred_from=local_to_utc(form.occurred_from.data),
+        occurred_to=local_to_utc(form.occurred_to.data), location=form.location.data, narrative=form.narrative.data,
+        details=details, items=items, reporter_name=form.reporter_name.data, reporter_email=form.reporter_email.data,
+        reporter_phone=form.reporter_phone.data, reporter_address=form.reporter_address.data,
+        terms_version=form.terms_version.data or "")
+
+
+@bp.route("/new/<slug:report_type>", methods=["GET", "POST"])
+@no_store
+def new(report_type: str):
+    if report_type not in report_types():
+        abort(404)
+    form = ReportForm()
+    if request.method == "GET":
+        form.screening.data = request.args.get("screening", "")
+    if not screening_passed(form.screening.data):
+        return redirect(url_for("reports.screening"))
+    if request.method == "GET":
+        return render_report_form(form, report_type)
+    if not form.validate():
+        return render_report_form(form, report_type, EXPIRED_NOTICE if csrf_expired(form) else None, 400)
+    try:
+        receipt = reports.file_report(
+            report_input(form, report_type), report_types(), current_app.config["PORTAL_REPORT_LOSS_LIMIT"],
+            uploads_from(form.attachments.data), current_app.config["PORTAL_UPLOAD_FOLDER"], upload_limits(),
+            site_url(), current_app.config["PORTAL_TIMEZONE"])
+    except InvalidInput as error:
+        return render_report_form(form, report_type, show_error(form, error), 400)
+    report = reports.get_report(receipt.report_public_id)
+    return render_template("public/reports/receipt.html", report=report, receipt=receipt,
+                           type_info=report_types()[report_type])
+
+
+def render_status(report, answer_form: ReportAnswerForm | None = None, status: int = 200, answered: bool = False):
+    answer_form = answer_form or ReportAnswerForm(formdata=None)
+    answer_form.reference.data = report.reference
+    answer_form.email.data = report.reporter_email
+    return render_template("public/reports/status.html", report=report, status_words=reports.STATUS_WORDS,
+                           answer_form=answer_form, answered=answered,
+                           type_info=report_types().get(report.report_type, {"name": report.report_type})), status
+
+
+@bp.route("/status", methods=["GET", "POST"])
+@no_store
+def status():
+    form = ReportLookupForm()
+    if request.method == "GET":
+        return render_template("public/reports/lookup.html", form=form)
+    if not form.validate():
+        notice = EXPIRED_NOTICE if csrf_expired(form) else None
+        return render_template("public/reports/lookup.html", form=form, notice=notice), 400
+    report = reports.find_report_for_reporter(form.reference.data, form.email.data)
+    if report is None:
+        form.email.errors.append(LOOKUP_FAILED)
+        return render_template("public/reports/lookup.html", form=form), 400
+    return render_status(report)
+
+
+@bp.post("/status/answer")
+@no_store
+def answer():
+    form = ReportAnswerForm()
+    valid = form.validate()
+    report = reports.find_report_for_reporter(form.reference.data or "", form.email.data or "")
+    if report is None:
+        lookup = ReportLookupForm(formdata=None, reference=(form.reference.data or "")[:40])
+        lookup.email.errors = [LOOKUP_FAILED]
+        return render_template("public/reports/lookup.html", form=lookup), 400
+    if not valid:
+        if csrf_expired(form):
+            form.answer.errors.append(EXPIRED_NOTICE)
+        return render_status(report, form, 400)
+    try:
+        reports.answer_information_request(report, form.answer.data, site_url())
+    except InvalidInput as error:
+        form.answer.errors.append(str(error))
+        return render_status(report, form, 400)
+    return render_status(report, answered=True)
+
+
+def submitted_reference() -> str:
+    return reports.normalize_reference(request.form.get("reference", ""))
+
+
+def limited_report_form(_limit):
+    form = ReportForm()
+    report_type = request.view_args.get("report_type", "other")
+    notice = LIMITED_NOTICE.format(phone=non_emergency_phone())
+    return make_response(render_report_form(form, report_type if report_type in report_types() else "other",
+                                            notice, 429))
+
+
+def limited_lookup(_limit):
+    form = ReportLookupForm(formdata=None, reference=request.form.get("reference", "")[:40])
+    notice = LIMITED_NOTICE.format(phone=non_emergency_phone())
+    return make_response((render_template("public/reports/lookup.html", form=form, notice=notice), 429))
+
+
+def limit_report_requests(app: Flask, limiter: Limiter) -> None:
+    """Per client key, and for look-ups per reference too; a limited person keeps what they typed."""
+    config = app.config
+    rules = {
+        "reports.new": ([(config["PORTAL_REPORT_LIMIT"], None)], limited_report_form),
+        "reports.status": ([(config["PORTAL_REPORT_STATUS_LIMIT"], None),
+                            (config["PORTAL_REPORT_STATUS_LIMIT"], submitted_reference)], limited_lookup),
+        "reports.answer": ([(config["PORTAL_REPORT_STATUS_LIMIT"], None),
+                            (config["PORTAL_REPORT_STATUS_LIMIT"], submitted_reference)], limited_lookup),
+    }
+    limit_form_posts(app, limiter, rules)

@@ -1,0 +1,321 @@
+"""Online non-emergency reports: screening, filing, look-up by the reporter, review by staff.
+
+Each status change writes a ``ReportStatusChange`` and queues an e-mail to the reporter in the
+same transaction (see services.outbox).
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from portal import sanitize
+from portal.exceptions import InvalidInput, NotFound, PermissionDenied
+from portal.extensions import db
+from portal.models import Report, ReportItem, ReportReply, ReportStatus, ReportStatusChange, TermsVersion
+from portal.services import attachments, outbox, passphrases, storage
+from portal.services.attachments import AttachmentReceipt, Upload, UploadLimits
+
+log = logging.getLogger(__name__)
+
+STATUS_WORDS = {
+    ReportStatus.SUBMITTED: "Submitted, waiting for review",
+    ReportStatus.UNDER_REVIEW: "Under review",
+    ReportStatus.APPROVED: "Approved: an official case was opened",
+    ReportStatus.REJECTED: "Not accepted",
+    ReportStatus.MORE_INFO_NEEDED: "More information needed from you",
+}
+# Which status may follow which; anything else is refused.
+TRANSITIONS = {
+    ReportStatus.SUBMITTED: {ReportStatus.UNDER_REVIEW, ReportStatus.APPROVED, ReportStatus.REJECTED,
+                             ReportStatus.MORE_INFO_NEEDED},
+    ReportStatus.UNDER_REVIEW: {ReportStatus.APPROVED, ReportStatus.REJECTED, ReportStatus.MORE_INFO_NEEDED},
+    ReportStatus.MORE_INFO_NEEDED: {ReportStatus.UNDER_REVIEW},
+    ReportStatus.APPROVED: set(),
+    ReportStatus.REJECTED: set(),
+}
+
+
+@dataclass(frozen=True)
+class ScreeningAnswers:
+    emergency: bool
+    place: str
+    known_suspect: bool
+    evidence: bool
+    injury: bool
+    weapon: bool
+    loss_over_limit: bool
+    adult: bool
+
+
+@dataclass(frozen=True)
+class Ineligible:
+    """Why a report cannot be taken online, and whom to call instead."""
+
+    reason: str
+    call: str  # "emergency" or "non_emergency"
+
+
+OUTSIDE_JURISDICTION = "__elsewhere__"
+
+
+def screen(answers: ScreeningAnswers, places: Sequence[str], loss_limit: int) -> Ineligible | None:
+    """The first rule the answers break, or None when the report can be filed online."""
+    if answers.emergency:
+        return Ineligible("Someone may be in danger or the crime is happening now: call 911 straight away.",
+                          "emergency")
+    if answers.place not in places:
+        return Ineligible("We can only take reports of crimes that happened in our jurisdiction. Please contact "
+                          "the police department where it happened; if you are not sure which, call us.",
+                          "non_emergency")
+    officer_reasons = [
+        (answers.known_suspect, "you know who did it or can describe them"),
+        (answers.evidence, "there is evidence an officer should collect"),
+        (answers.injury, "someone was hurt"),
+        (answers.weapon, "a weapon was involved or a firearm was taken"),
+        (answers.loss_over_limit, f"the loss is more than ${loss_limit:,}"),
+    ]
+    for applies, reason in officer_reasons:
+        if applies:
+            return Ineligible(f"An officer needs to take this report because {reason}. "
+                              "Please call the non-emergency line and an officer will help you.", "non_emergency")
+    if not answers.adult:
+        return Ineligible("Online reports must be made by an adult, or by a parent or guardian for a child. "
+                          "Please ask a parent or guardian to report it, or call us.", "non_emergency")
+    return None
+
+
+@dataclass(frozen=True)
+class ItemInput:
+    description: str
+    brand: str
+    serial_number: str
+    value: Decimal | None
+
+
+@dataclass(frozen=True)
+class ReportInput:
+    report_type: str
+    occurred_from: datetime
+    occurred_to: datetime | None
+    location: str
+    narrative: str
+    details: Mapping[str, str]
+    items: Sequence[ItemInput]
+    reporter_name: str
+    reporter_email: str
+    reporter_phone: str
+    reporter_address: str
+    terms_version: str
+
+
+@dataclass(frozen=True)
+class ReportReceipt:
+    reference: str
+    report_public_id: str
+    attachments: list[AttachmentReceipt] = field(default_factory=list)
+
+
+def checked(value: str, max_length: int, field_name: str) -> str:
+    try:
+        return sanitize.plain_text(value, max_length)
+    except sanitize.UnsafeText as reason:
+        raise InvalidInput(str(reason), field_name) from None
+
+
+def new_reference() -> str:
+    while True:
+        reference = "R-" + passphrases.new_tip_number()
+        if not db.session.scalar(db.select(db.func.count()).select_from(Report).where(Report.reference == reference)):
+            return reference
+
+
+REFERENCE_BODY_LENGTH = 12
+
+
+def normalize_reference(text: str) -> str:
+    """``R-`` and the grouped body, however it was typed: ``r 7k4m q2xp 9dzr`` works too."""
+    compact = re.sub(r"[^0-9A-Z]", "", text.upper())
+    if len(compact) == REFERENCE_BODY_LENGTH + 1 and compact.startswith("R"):
+        compact = compact[1:]
+    return "R-" + passphrases.normalize_tip_number(compact)
+
+
+def record_status(report: Report, to_status: ReportStatus, now: datetime, staff_user_id: int | None,
+                  note: str, site_url: str) -> None:
+    """Move the report, write the audit row and queue the reporter's e-mail: one transaction."""
+    report.history.append(ReportStatusChange(from_status=report.status, to_status=to_status,
+                                             staff_user_id=staff_user_id, note=note, created_at=now))
+    report.status = to_status
+    report.status_changed_at = now
+    outbox.queue_email(report.reporter_email, f"Your online report {report.reference}: {STATUS_WORDS[to_status]}",
+                       status_email_body(report, site_url), now)
+
+
+def status_email_body(report: Report, site_url: str) -> str:
+    lines = [f"Hello {report.reporter_name},", "",
+             f"The status of your online report {report.reference} is now: {STATUS_WORDS[report.status]}."]
+    if report.case_number:
+        lines.append(f"Official case number: {report.case_number}")
+    if report.status_message:
+        lines += ["", "Message from the department:", report.status_message]
+    if report.status == ReportStatus.MORE_INFO_NEEDED:
+        lines += ["", "Please answer on the status page; reports left without an answer are closed and deleted."]
+    lines += ["", f"Check your report at {site_url}/reports/status with its reference and your e-mail address.",
+              "", "This mailbox is not monitored. In an emergency call 911."]
+    return "\n".join(lines)
+
+
+def format_local(value: datetime, time_zone: str) -> str:
+    """A stored UTC time as the department's residents read it."""
+    return value.astimezone(ZoneInfo(time_zone)).strftime("%B %-d, %Y, %-I:%M %p")
+
+
+def copy_email_body(report: Report, type_name: str, site_url: str, time_zone: str) -> str:
+    lines = [f"Hello {report.reporter_name},", "",
+             f"We received your online report. Its reference is {report.reference}.",
+             "An officer will review it. You will get an e-mail each time its status changes.", "",
+             "A copy of your report:", f"Type: {type_name}",
+             f"When: {format_local(report.occurred_from, time_zone)}"
+             + (f" to {format_local(report.occurred_to, time_zone)}" if report.occurred_to else ""),
+             f"Where: {report.location}", "", report.narrative]
+    for key, value in report.details.items():
+        lines.append(f"{key.replace('_', ' ').capitalize()}: {value}")
+    for item in report.items:
+        lines.append(f"Item: {item.description}; brand {item.brand or '-'}; serial {item.serial_number or '-'}; "
+                     f"value {item.value if item.value is not None else '-'}")
+    lines += ["", f"Reported by {report.reporter_name}, {report.reporter_phone}, {report.reporter_address}",
+              "", f"Check its status at {site_url}/reports/status", "",
+              "This mailbox is not monitored. In an emergency call 911."]
+    return "\n".join(lines)
+
+
+def file_report(entry: ReportInput, report_types: Mapping[str, Mapping[str, Any]], loss_limit: int,
+                uploads: Sequence[Upload], upload_folder: str, limits: UploadLimits, site_url: str,
+                time_zone: str, now: datetime | None = None) -> ReportReceipt:
+    """Store the report, its items and files, and queue the reporter's copy, in one unit of work."""
+    now = now or datetime.now(timezone.utc)
+    report_type = report_types.get(entry.report_type)
+    if report_type is None:
+        raise NotFound("report type")
+    terms = db.session.scalars(db.select(TermsVersion).where(TermsVersion.version == entry.terms_version)).first()
+    if terms is None:
+        raise InvalidInput("The terms of service shown have changed. Please read them and send again.", "terms")
+    if entry.occurred_from > now or (entry.occurred_to and entry.occurred_to > now):
+        raise InvalidInput("The date and time cannot be in the future.", "occurred_from")
+    if entry.occurred_to and entry.occurred_to < entry.occurred_from:
+        raise InvalidInput("The end of the time range must be after its start.", "occurred_to")
+    items = [item for item in entry.items if item.description.strip()]
+    if "items" in report_type["sections"] and not items:
+        raise InvalidInput("Please describe at least one item.", "items")
+    total = sum((item.value or Decimal(0)) for item in items) + Decimal(entry.details.get("amount_lost") or 0)
+    if total > loss_limit:
+        raise InvalidInput(f"The total loss is more than ${loss_limit:,}, so an officer needs to take this report. "
+                           "Please call the non-emergency line.", "items")
+    email = entry.reporter_email.strip()
+    report = Report(
+        reference=new_reference(), report_type=entry.report_type, status=ReportStatus.SUBMITTED,
+        terms_version_id=terms.id, occurred_from=entry.occurred_from, occurred_to=entry.occurred_to,
+        location=checked(entry.location, Report.MAX_LOCATION, "location"),
+        narrative=checked(entry.narrative, Report.MAX_NARRATIVE, "narrative"),
+        details={key: checked(value, Report.MAX_DETAIL, key) for key, value in entry.details.items() if value},
+        reporter_name=checked(entry.reporter_name, Report.MAX_NAME, "reporter_name"),
+        reporter_email=checked(email, Report.MAX_EMAIL, "reporter_email"),
+        reporter_phone=checked(entry.reporter_phone, Report.MAX_PHONE, "reporter_phone"),
+        reporter_address=checked(entry.reporter_address, Report.MAX_ADDRESS, "reporter_address"),
+        status_changed_at=now, created_at=now,
+        items=[ReportItem(description=checked(item.description, ReportItem.MAX_TEXT, "items"),
+                          brand=checked(item.brand, ReportItem.MAX_TEXT, "items"),
+                          serial_number=checked(item.serial_number, ReportItem.MAX_TEXT, "items"),
+                          value=item.value) for item in items],
+    )
+    report.history.append(ReportStatusChange(from_status=None, to_status=ReportStatus.SUBMITTED, created_at=now))
+    cleaned = attachments.clean_uploads(uploads, limits)
+    db.session.add(report)
+    outbox.queue_email(email, f"Your online report {report.reference} was received",
+                       copy_email_body(report, report_type["name"], site_url, time_zone), now)
+    with attachments.files_with_transaction(upload_folder) as written:
+        receipts = attachments.store_cleaned_files(cleaned, upload_folder, now, written, report=report)
+        db.session.commit()
+    log.info("report.filed public_id=%s type=%s", report.public_id, report.report_type)
+    return ReportReceipt(report.reference, report.public_id, receipts)
+
+
+def find_report_for_reporter(reference: str, email: str) -> Report | None:
+    """The report with this reference and e-mail address, or None; both wrong look the same."""
+    report = db.session.scalars(db.select(Report).where(Report.reference == normalize_reference(reference))).first()
+    expected = report.reporter_email.lower() if report else "no report has this address"
+    matches = hmac.compare_digest(expected.encode(), email.strip().lower().encode())
+    return report if report is not None and matches else None
+
+
+def get_report(public_id: str) -> Report:
+    report = db.session.scalars(db.select(Report).where(Report.public_id == public_id)).first()
+    if report is None:
+        raise NotFound("report")
+    return report
+
+
+def answer_information_request(report: Report, answer: str, site_url: str) -> None:
+    """The reporter's answer sends the report back to review."""
+    if report.status != ReportStatus.MORE_INFO_NEEDED:
+        raise InvalidInput("This report is not waiting for information from you.", "answer")
+    text = checked(answer, Report.MAX_NARRATIVE, "answer")
+    if not text.strip():
+        raise InvalidInput("Please write your answer.", "answer")
+    now = datetime.now(timezone.utc)
+    report.replies.append(ReportReply(body=text, created_at=now))
+    report.status_message = ""
+    record_status(report, ReportStatus.UNDER_REVIEW, now, None, "Answered by the reporter", site_url)
+    db.session.commit()
+    log.info("report.answered public_id=%s", report.public_id)
+
+
+def change_report_status(public_id: str, staff_user_id: int, to_status: ReportStatus, site_url: str, *,
+                         message: str = "", case_number: str = "") -> Report:
+    """Staff move a report along (the back office calls this)."""
+    report = get_report(public_id)
+    if to_status not in TRANSITIONS[report.status]:
+        raise PermissionDenied(f"a report that is {report.status.value} cannot become {to_status.value}")
+    message = checked(message, Report.MAX_NARRATIVE, "message").strip()
+    if to_status == ReportStatus.APPROVED:
+        case_number = checked(case_number, Report.MAX_CASE_NUMBER, "case_number").strip()
+        if not case_number:
+            raise InvalidInput("An approved report needs the official case number.", "case_number")
+        report.case_number = case_number
+    if to_status in (ReportStatus.REJECTED, ReportStatus.MORE_INFO_NEEDED) and not message:
+        raise InvalidInput("Say why, or what is needed: the reporter reads it.", "message")
+    report.status_message = message
+    record_status(report, to_status, datetime.now(timezone.utc), staff_user_id, message, site_url)
+    db.session.commit()
+    log.info("report.status_changed public_id=%s status=%s staff_id=%s", report.public_id, to_status.value,
+             staff_user_id)
+    return report
+
+
+def expire_unanswered_reports(max_age: timedelta, upload_folder: str, site_url: str,
+                              now: datetime | None = None) -> int:
+    """Delete reports left waiting for the reporter too long, telling each reporter; returns how many."""
+    now = now or datetime.now(timezone.utc)
+    stale = list(db.session.scalars(db.select(Report).where(
+        Report.status == ReportStatus.MORE_INFO_NEEDED, Report.status_changed_at < now - max_age)))
+    files = [attachment.stored_name for report in stale for attachment in report.attachments]
+    for report in stale:
+        outbox.queue_email(
+            report.reporter_email, f"Your online report {report.reference} was closed",
+            f"Hello {report.reporter_name},\n\nWe asked for more information about your online report "
+            f"{report.reference} and did not receive an answer, so the report has been closed and deleted.\n"
+            f"If you still want to report it, file a new report at {site_url}/reports/screening or call us.\n\n"
+            "This mailbox is not monitored. In an emergency call 911.", now)
+        db.session.delete(report)
+    db.session.commit()
+    storage.delete_files(upload_folder, files)
+    log.info("report.expired count=%s", len(stale))
+    return len(stale)
