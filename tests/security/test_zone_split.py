@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 STAFF_BLUEPRINTS = {"staff_auth", "dashboard"}
-PUBLIC_BLUEPRINTS = {"pages", "prevention", "tips"}
+PUBLIC_BLUEPRINTS = {"pages", "prevention", "tips", "reports"}
 
 
 def blueprints_of(app) -> set[str]:
