@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Flask, abort, current_app, make_response, redirect, render_template, request, url_for
 from flask_limiter import Limiter
+from wtforms.fields.choices import SelectChoice
 
 from portal.exceptions import InvalidInput
 from portal.form_tokens import sign, unsign
@@ -55,8 +56,8 @@ def screening_passed(token: str) -> bool:
 def screening():
     form = ReportScreeningForm()
     places = current_app.config["PORTAL_JURISDICTION_PLACES"]
-    form.place.choices = [("", "Choose one")] + [(place, place) for place in places] + [
-        (OUTSIDE_JURISDICTION, "Somewhere else")]
+    form.place.choices = [SelectChoice("", "Choose one")] + [SelectChoice(place) for place in places] + [
+        SelectChoice(OUTSIDE_JURISDICTION, "Somewhere else")]
     limit = current_app.config["PORTAL_REPORT_LOSS_LIMIT"]
     if not form.validate_on_submit():
         return render_template("public/reports/screening.html", form=form, loss_limit=limit), (

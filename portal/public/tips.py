@@ -11,6 +11,7 @@ from datetime import date
 
 from flask import Blueprint, Flask, current_app, make_response, render_template, request
 from flask_limiter import Limiter
+from wtforms.fields.choices import SelectChoice
 
 from portal.exceptions import InvalidInput
 from portal.form_tokens import issue_form_token, read_form_token
@@ -41,8 +42,12 @@ CHECK_LIMITED_NOTICE = "Too many attempts to open this tip. Please wait an hour 
 CHECK_FAILED = "That tip number and passphrase do not match a tip. Check both and try again."
 
 
+def category_choices() -> list[SelectChoice]:
+    return [SelectChoice(category.slug, category.name) for category in tips.list_categories()]
+
+
 def prepare_tip_form(form: TipForm) -> TipForm:
-    form.category.choices = [("", "Choose one")] + [(c.slug, c.name) for c in tips.list_categories()]
+    form.category.choices = [SelectChoice("", "Choose one")] + category_choices()
     current = terms.current_terms(date.today())
     form.terms_version.data = current.version if current else ""
     if read_form_token(form.form_token.data or "") is None:
@@ -74,7 +79,7 @@ def new():
     form = TipForm()
     if request.method == "GET":
         return render_tip_form(form)
-    form.category.choices = [(c.slug, c.name) for c in tips.list_categories()]
+    form.category.choices = category_choices()
     valid = form.validate()
     notice = flood_notice(form)
     if not valid or notice:
