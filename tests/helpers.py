@@ -142,3 +142,46 @@ class TipActions:
             data["attachments"] = files
         return self.client.post("/tips/check/message", data=data, content_type="multipart/form-data",
                                 **request_options)
+
+
+ELIGIBLE = {"emergency": "no", "place": "Deerfield", "known_suspect": "no", "evidence": "no", "injury": "no",
+            "weapon": "no", "loss_over_limit": "no", "adult": "yes"}
+REPORTER = {"reporter_name": "Ann Lee", "reporter_email": "ann.lee@example.org", "reporter_phone": "847-555-0123",
+            "reporter_address": "12 Elm Street, Deerfield, IL 60015"}
+
+
+class ReporterActions:
+    """A resident filing an online report and checking on it."""
+
+    def __init__(self, client) -> None:
+        self.client = client
+
+    def screen(self, **answers):
+        return self.client.post("/reports/screening", data={**ELIGIBLE, **answers})
+
+    def screening_token(self) -> str:
+        html = self.screen().get_data(as_text=True)
+        return re.search(r"screening=([^\"&]+)", html).group(1)
+
+    def form_page(self, report_type: str):
+        return self.client.get(f"/reports/new/{report_type}?screening={self.screening_token()}")
+
+    def file(self, report_type: str = "theft", files=None, **typed):
+        html = self.form_page(report_type).get_data(as_text=True)
+        data = {"screening": hidden_value(html, "screening"), "terms_version": hidden_value(html, "terms_version"),
+                "occurred_from": "2026-11-20T22:15", "location": "Deerfield train station, bike rack",
+                "narrative": "My locked bike was taken overnight.", "items-0-description": "Blue Trek bicycle",
+                "items-0-value": "450", **REPORTER, **typed}
+        if files:
+            data["attachments"] = files
+        return self.client.post(f"/reports/new/{report_type}", data=data, content_type="multipart/form-data")
+
+    @staticmethod
+    def reference(response) -> str:
+        return re.search(r'data-receipt="report-reference">([^<]+)<', response.get_data(as_text=True)).group(1)
+
+    def lookup(self, reference: str, email: str = REPORTER["reporter_email"], **request_options):
+        return self.client.post("/reports/status", data={"reference": reference, "email": email}, **request_options)
+
+    def answer(self, reference: str, text: str, email: str = REPORTER["reporter_email"]):
+        return self.client.post("/reports/status/answer", data={"reference": reference, "email": email, "answer": text})

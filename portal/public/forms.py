@@ -17,7 +17,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from portal.models import Report, ReportItem, Tip, TipMessage
 from portal.validators import FiniteNumber, NoNul
@@ -101,8 +101,9 @@ def detail(label: str, max_length: int = Report.MAX_DETAIL) -> StringField:
 
 
 class ReportForm(FlaskForm):
+    # InputRequired, not DataRequired: a date typed in a wrong shape must say so, not "missing".
     occurred_from = DateTimeLocalField("When did it happen, or start?", format=DATETIME_FORMATS,
-                                       validators=[required("Please give the date and time.")])
+                                       validators=[InputRequired("Please give the date and time.")])
     occurred_to = DateTimeLocalField("Until when? (optional, if you are not sure exactly when)",
                                      format=DATETIME_FORMATS, validators=[Optional()])
     location = StringField("Where did it happen?", validators=[required("Please say where it happened."),

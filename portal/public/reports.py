@@ -127,12 +127,13 @@ def new(report_type: str):
                            type_info=report_types()[report_type])
 
 
-def render_status(report, answer_form: ReportAnswerForm | None = None, status: int = 200, answered: bool = False):
+def render_status(report, answer_form: ReportAnswerForm | None = None, status: int = 200, answered: bool = False,
+                  notice: str | None = None):
     answer_form = answer_form or ReportAnswerForm(formdata=None)
     answer_form.reference.data = report.reference
     answer_form.email.data = report.reporter_email
     return render_template("public/reports/status.html", report=report, status_words=reports.STATUS_WORDS,
-                           answer_form=answer_form, answered=answered,
+                           answer_form=answer_form, answered=answered, notice=notice,
                            type_info=report_types().get(report.report_type, {"name": report.report_type})), status
 
 
@@ -169,8 +170,7 @@ def answer():
     try:
         reports.answer_information_request(report, form.answer.data, site_url())
     except InvalidInput as error:
-        form.answer.errors.append(str(error))
-        return render_status(report, form, 400)
+        return render_status(report, form, 400, notice=str(error))
     return render_status(report, answered=True)
 
 

@@ -155,7 +155,7 @@ def record_status(report: Report, to_status: ReportStatus, now: datetime, staff_
                                              staff_user_id=staff_user_id, note=note, created_at=now))
     report.status = to_status
     report.status_changed_at = now
-    outbox.queue_email(report.reporter_email, f"Your online report {report.reference}: {STATUS_WORDS[to_status]}",
+    outbox.queue_email(report.reporter_email, f"Your report {report.reference}: {STATUS_WORDS[to_status]}",
                        status_email_body(report, site_url), now)
 
 
@@ -239,7 +239,7 @@ def file_report(entry: ReportInput, report_types: Mapping[str, Mapping[str, Any]
     report.history.append(ReportStatusChange(from_status=None, to_status=ReportStatus.SUBMITTED, created_at=now))
     cleaned = attachments.clean_uploads(uploads, limits)
     db.session.add(report)
-    outbox.queue_email(email, f"Your online report {report.reference} was received",
+    outbox.queue_email(email, f"Your report {report.reference} was received",
                        copy_email_body(report, report_type["name"], site_url, time_zone), now)
     with attachments.files_with_transaction(upload_folder) as written:
         receipts = attachments.store_cleaned_files(cleaned, upload_folder, now, written, report=report)
@@ -309,7 +309,7 @@ def expire_unanswered_reports(max_age: timedelta, upload_folder: str, site_url: 
     files = [attachment.stored_name for report in stale for attachment in report.attachments]
     for report in stale:
         outbox.queue_email(
-            report.reporter_email, f"Your online report {report.reference} was closed",
+            report.reporter_email, f"Your report {report.reference} was closed",
             f"Hello {report.reporter_name},\n\nWe asked for more information about your online report "
             f"{report.reference} and did not receive an answer, so the report has been closed and deleted.\n"
             f"If you still want to report it, file a new report at {site_url}/reports/screening or call us.\n\n"

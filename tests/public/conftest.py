@@ -27,3 +27,25 @@ def tip_app(make_tip_app):
 @pytest.fixture
 def tipster(tip_app) -> TipActions:
     return TipActions(tip_app.test_client())
+
+
+@pytest.fixture
+def mail_server():
+    from tests.mail import MailServer
+
+    server = MailServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def report_app(make_tip_app, mail_server):
+    return make_tip_app(**mail_server.settings())
+
+
+@pytest.fixture
+def reporter(report_app):
+    from tests.helpers import ReporterActions
+
+    return ReporterActions(report_app.test_client())
