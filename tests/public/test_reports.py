@@ -338,3 +338,17 @@ def test_status_changes_and_their_e_mail_commit_together(report_app, reporter):
         move(report_app, only_report(report_app), ReportStatus.SUBMITTED)
     with report_app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(OutboxEmail)) == 2
+
+
+def test_hostile_look_ups_never_break_the_page(reporter):
+    for text in naughty_strings()[:200]:
+        assert reporter.lookup(text, text).status_code == 400, text
+
+
+def test_hostile_text_is_shown_escaped_on_the_receipt_and_the_status_page(reporter):
+    payload = '<script>alert(1)</script><img src=x onerror=alert(2)>'
+    response = reporter.file(narrative=payload, location=payload[:100])
+    html = response.get_data(as_text=True)
+    assert payload not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    status = reporter.lookup(reporter.reference(response)).get_data(as_text=True)
+    assert payload not in status and "&lt;img src=x onerror=alert(2)&gt;" in status
