@@ -112,6 +112,7 @@ class BaseConfig:
 
     # Online reports: where they may come from, what they may be, how much they may cover.
     PORTAL_JURISDICTION_PLACES = ["Deerfield"]
+    PORTAL_JURISDICTION_ZIP_CODES = ["60015"]
     PORTAL_REPORT_LOSS_LIMIT = 1000
     PORTAL_REPORT_INFO_DAYS = 14
     PORTAL_REPORT_TYPES: dict[str, dict[str, Any]] = {

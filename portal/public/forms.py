@@ -79,6 +79,8 @@ def yes_no(label: str) -> RadioField:
 class ReportScreeningForm(FlaskForm):
     emergency = yes_no("Is anyone in danger right now, or is the crime still happening?")
     place = SelectField("Where did it happen?", validators=[required("Please choose where it happened.")])
+    zip_code = StringField("ZIP code where it happened (optional)",
+                           validators=[Optional(), Regexp(r"^\d{5}(-\d{4})?$", message="Please give a 5-digit ZIP code.")])
     known_suspect = yes_no("Do you know who did it, or could you describe them?")
     evidence = yes_no("Is there evidence an officer should collect, such as fingerprints, video or items left behind?")
     injury = yes_no("Was anyone hurt?")

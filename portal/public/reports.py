@@ -57,16 +57,17 @@ def screening():
     form = ReportScreeningForm()
     places = current_app.config["PORTAL_JURISDICTION_PLACES"]
     form.place.choices = [SelectChoice("", "Choose one")] + [SelectChoice(place) for place in places] + [
-        SelectChoice(OUTSIDE_JURISDICTION, "Somewhere else")]
+        SelectChoice(OUTSIDE_JURISDICTION, "Somewhere else, or not sure")]
     limit = current_app.config["PORTAL_REPORT_LOSS_LIMIT"]
     if not form.validate_on_submit():
         return render_template("public/reports/screening.html", form=form, loss_limit=limit), (
             400 if request.method == "POST" else 200)
     answers = ScreeningAnswers(
-        emergency=form.emergency.data == "yes", place=form.place.data, known_suspect=form.known_suspect.data == "yes",
+        emergency=form.emergency.data == "yes", place=form.place.data, zip_code=form.zip_code.data or "",
+        known_suspect=form.known_suspect.data == "yes",
         evidence=form.evidence.data == "yes", injury=form.injury.data == "yes", weapon=form.weapon.data == "yes",
         loss_over_limit=form.loss_over_limit.data == "yes", adult=form.adult.data == "yes")
-    refusal = reports.screen(answers, places, limit)
+    refusal = reports.screen(answers, places, current_app.config["PORTAL_JURISDICTION_ZIP_CODES"], limit)
     if refusal:
         return render_template("public/reports/ineligible.html", refusal=refusal)
     return render_template("public/reports/types.html", types=report_types(),

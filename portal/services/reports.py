@@ -47,6 +47,7 @@ TRANSITIONS = {
 class ScreeningAnswers:
     emergency: bool
     place: str
+    zip_code: str
     known_suspect: bool
     evidence: bool
     injury: bool
@@ -66,12 +67,21 @@ class Ineligible:
 OUTSIDE_JURISDICTION = "__elsewhere__"
 
 
-def screen(answers: ScreeningAnswers, places: Sequence[str], loss_limit: int) -> Ineligible | None:
+def within_jurisdiction(place: str, zip_code: str, places: Sequence[str], zip_codes: Sequence[str]) -> bool:
+    """A listed place, or a listed ZIP code; a ZIP code given must always be one of ours."""
+    zip_code = zip_code.strip()[:5]
+    if zip_code:
+        return zip_code in zip_codes
+    return place in places
+
+
+def screen(answers: ScreeningAnswers, places: Sequence[str], zip_codes: Sequence[str],
+           loss_limit: int) -> Ineligible | None:
     """The first rule the answers break, or None when the report can be filed online."""
     if answers.emergency:
         return Ineligible("Someone may be in danger or the crime is happening now: call 911 straight away.",
                           "emergency")
-    if answers.place not in places:
+    if not within_jurisdiction(answers.place, answers.zip_code, places, zip_codes):
         return Ineligible("We can only take reports of crimes that happened in our jurisdiction. Please contact "
                           "the police department where it happened; if you are not sure which, call us.",
                           "non_emergency")

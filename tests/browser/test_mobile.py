@@ -78,3 +78,32 @@ def test_a_tip_can_be_sent_and_checked_with_javascript_off(served_portal, browse
     page.get_by_role("button", name="Open my tip").click()
     assert page.locator('[data-tip="status"]').inner_text() == "Received"
     context.close()
+
+
+def test_a_report_can_be_screened_filed_and_printed_with_javascript_off(served_portal, browser):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(served_portal.url + "/tell-us")
+    page.get_by_role("link", name="File a report online").click()
+    for question, answer in [("emergency", "no"), ("known_suspect", "no"), ("evidence", "no"), ("injury", "no"),
+                             ("weapon", "no"), ("loss_over_limit", "no"), ("adult", "yes")]:
+        page.check(f'input[name="{question}"][value="{answer}"]')
+    page.select_option("#place", "Deerfield")
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("link", name="Lost property").click()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.fill("#occurred_from", "2026-11-20T09:30")
+    page.fill("#location", "Deerfield library")
+    page.fill("#narrative", "I left my wallet on a table in the reading room.")
+    page.fill("#items-0-description", "Brown leather wallet")
+    page.fill("#reporter_name", "Ann Lee")
+    page.fill("#reporter_email", "ann.lee@example.org")
+    page.fill("#reporter_phone", "847-555-0123")
+    page.fill("#reporter_address", "12 Elm Street")
+    page.get_by_role("button", name="Send report").click()
+    reference = page.locator('[data-receipt="report-reference"]').inner_text()
+    assert reference.startswith("R-")
+    page.emulate_media(media="print")
+    assert not page.locator("nav.main-nav").is_visible(), "the printed copy leaves the menus out"
+    assert page.get_by_text("Brown leather wallet").is_visible()
+    context.close()

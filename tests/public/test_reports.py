@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from portal.exceptions import InvalidInput, PermissionDenied
 from portal.extensions import db
 from portal.models import OutboxEmail, Report, ReportStatus, StaffUser
 from portal.services import reports as report_service
-from tests.helpers import DATA, REPORTER, missing_phrases, naughty_strings, parse_page
+from tests.helpers import DATA, ELIGIBLE, REPORTER, missing_phrases, naughty_strings, parse_page
 
 
 def only_report(app) -> Report:
@@ -81,6 +82,50 @@ def test_every_ineligible_answer_ends_on_a_page_with_the_reason_and_the_number(r
     assert number in page.hrefs()
     assert "/reports/screening" in page.hrefs(), "never a dead end"
     assert not [href for href in page.hrefs() if href.startswith("/reports/new/")]
+
+
+@pytest.mark.parametrize(
+    ("place", "zip_code", "eligible"),
+    [("Deerfield", "", True), ("__elsewhere__", "60015", True), ("Deerfield", "60035", False),
+     ("__elsewhere__", "", False)],
+)
+def test_jurisdiction_by_place_or_zip_code(reporter, place, zip_code, eligible):
+    text = parse_page(reporter.screen(place=place, zip_code=zip_code)).text
+    assert ("What do you want to report?" in text) is eligible
+    assert ("only take reports of crimes that happened in our jurisdiction" in text) is not eligible
+
+
+def test_an_expired_security_token_keeps_the_whole_report(make_tip_app, mail_server):
+    from tests.helpers import ReporterActions
+
+    app = make_tip_app(WTF_CSRF_ENABLED=True, **mail_server.settings())
+    reporter = ReporterActions(app.test_client())
+    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
+                     reporter.client.get("/reports/screening").get_data(as_text=True)).group(1)
+    screened = reporter.client.post("/reports/screening", data={**ELIGIBLE, "csrf_token": csrf})
+    token = re.search(r"screening=([^\"&]+)", screened.get_data(as_text=True)).group(1)
+    fresh = ReporterActions(app.test_client())
+    response = fresh.client.post("/reports/new/theft", data={
+        "screening": token, "terms_version": "1.1", "csrf_token": "from-a-lost-session",
+        "occurred_from": "2026-11-20T22:15", "location": "Station", "narrative": "Long careful account.",
+        "items-0-description": "Blue Trek bicycle", **REPORTER})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "For your security this form had expired. Nothing was lost" in parse_page(response).text
+    assert "Long careful account." in html and 'value="ann.lee@example.org"' in html
+    assert 'value="Blue Trek bicycle"' in html and 'value="2026-11-20T22:15"' in html
+
+
+def test_a_rate_limited_reporter_keeps_the_report(make_tip_app, mail_server):
+    from tests.helpers import ReporterActions
+
+    app = make_tip_app(RATELIMIT_ENABLED=True, PORTAL_REPORT_LIMIT="1 per hour", **mail_server.settings())
+    reporter = ReporterActions(app.test_client())
+    assert reporter.file().status_code == 200
+    limited = reporter.file(narrative="The second report, typed at length.")
+    assert limited.status_code == 429
+    assert "(847) 945-8636" in parse_page(limited).text
+    assert "The second report, typed at length." in limited.get_data(as_text=True)
 
 
 def test_unanswered_questions_are_flagged_and_answers_kept(reporter):
