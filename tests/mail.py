@@ -49,3 +49,10 @@ class MailServer:
 
     def bodies(self) -> list[str]:
         return [message.get_content() for message in self.messages]
+
+
+def send_outbox(app) -> str:
+    """Run the outbox worker once, as an operator would, and return what it printed."""
+    result = app.test_cli_runner().invoke(args=["outbox", "send"])
+    assert result.exit_code == 0, result.output
+    return result.output

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 from portal.extensions import db
 from portal.models import OutboxEmail
 from tests.helpers import ReporterActions
+from tests.mail import send_outbox
 
 
 def outbox_rows(app) -> list[OutboxEmail]:
@@ -14,12 +15,6 @@ def outbox_rows(app) -> list[OutboxEmail]:
         rows = list(db.session.scalars(db.select(OutboxEmail).order_by(OutboxEmail.id)))
         db.session.expunge_all()
         return rows
-
-
-def send(app) -> str:
-    result = app.test_cli_runner().invoke(args=["outbox", "send"])
-    assert result.exit_code == 0, result.output
-    return result.output
 
 
 def let_time_pass(app) -> None:
@@ -39,25 +34,25 @@ def test_the_report_and_its_e_mail_are_stored_even_while_the_mail_server_is_down
     mail_server.stop()
     references = file_reports(report_app, 2)
     assert len(references) == 2, "residents get their receipt: the e-mail waits in the outbox"
-    assert "Sent 0, failed 2, 2 waiting." in send(report_app)
+    assert "Sent 0, failed 2, 2 waiting." in send_outbox(report_app)
     rows = outbox_rows(report_app)
     assert [(row.attempts, row.sent_at, row.last_error) for row in rows] == [
         (1, None, "ConnectionRefusedError"), (1, None, "ConnectionRefusedError")]
     assert all(row.next_attempt_at > datetime.now(timezone.utc) for row in rows), "backed off"
-    assert "Sent 0, failed 0, 2 waiting." in send(report_app), "not retried before the back-off ends"
+    assert "Sent 0, failed 0, 2 waiting." in send_outbox(report_app), "not retried before the back-off ends"
     mail_server.start()
     let_time_pass(report_app)
-    assert "Sent 2, failed 0, 0 waiting." in send(report_app)
+    assert "Sent 2, failed 0, 0 waiting." in send_outbox(report_app)
     assert sorted(message["To"] for message in mail_server.messages) == ["person0@example.org", "person1@example.org"]
 
 
 def test_an_outage_in_the_middle_of_a_run_loses_nothing_and_sends_nothing_twice(report_app, mail_server):
     references = file_reports(report_app, 3)
-    assert "Sent 3, failed 0, 0 waiting." in send(report_app)
+    assert "Sent 3, failed 0, 0 waiting." in send_outbox(report_app)
     mail_server.messages.clear()
     file_reports(report_app, 3)
     mail_server.handler.refusing = True
-    assert "Sent 0, failed 3, 3 waiting." in send(report_app)
+    assert "Sent 0, failed 3, 3 waiting." in send_outbox(report_app)
     mail_server.handler.refusing = False
     let_time_pass(report_app)
     with report_app.app_context():
@@ -65,9 +60,9 @@ def test_an_outage_in_the_middle_of_a_run_loses_nothing_and_sends_nothing_twice(
                                            .order_by(OutboxEmail.id)).first()
         first_waiting.next_attempt_at = datetime.now(timezone.utc) + timedelta(hours=1)
         db.session.commit()
-    assert "Sent 2, failed 0, 1 waiting." in send(report_app)
+    assert "Sent 2, failed 0, 1 waiting." in send_outbox(report_app)
     let_time_pass(report_app)
-    assert "Sent 1, failed 0, 0 waiting." in send(report_app)
+    assert "Sent 1, failed 0, 0 waiting." in send_outbox(report_app)
     delivered = [message["To"] for message in mail_server.messages]
     assert sorted(delivered) == ["person0@example.org", "person1@example.org", "person2@example.org"]
     assert len(set(references)) == 3
@@ -85,11 +80,11 @@ def test_the_server_going_away_between_two_messages(report_app, mail_server):
         return response
 
     mail_server.handler.handle_DATA = accept_one_then_stop
-    assert "Sent 1, failed 1, 1 waiting." in send(report_app)
+    assert "Sent 1, failed 1, 1 waiting." in send_outbox(report_app)
     mail_server.handler.handle_DATA = original
     mail_server.handler.refusing = False
     let_time_pass(report_app)
-    assert "Sent 1, failed 0, 0 waiting." in send(report_app)
+    assert "Sent 1, failed 0, 0 waiting." in send_outbox(report_app)
     assert len(mail_server.messages) == 2
 
 
@@ -104,6 +99,6 @@ def test_back_off_grows_and_is_capped():
 def test_the_development_transport_writes_e_mail_files(make_tip_app, tmp_path):
     app = make_tip_app(PORTAL_MAIL_TRANSPORT="file", PORTAL_OUTBOX_FOLDER=str(tmp_path / "outbox"))
     [reference] = file_reports(app, 1)
-    assert "Sent 1, failed 0, 0 waiting." in send(app)
+    assert "Sent 1, failed 0, 0 waiting." in send_outbox(app)
     [written] = list((tmp_path / "outbox").iterdir())
     assert reference in written.read_text()

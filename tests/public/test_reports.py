@@ -14,6 +14,7 @@ from portal.extensions import db
 from portal.models import OutboxEmail, Report, ReportStatus, StaffUser
 from portal.services import reports as report_service
 from tests.helpers import DATA, ELIGIBLE, REPORTER, missing_phrases, naughty_strings, parse_page
+from tests.mail import send_outbox
 
 
 def only_report(app) -> Report:
@@ -22,12 +23,6 @@ def only_report(app) -> Report:
         report.items, report.history, report.replies  # noqa: B018 - load before the session closes
         db.session.expunge_all()
         return report
-
-
-def send_mail(app) -> str:
-    result = app.test_cli_runner().invoke(args=["outbox", "send"])
-    assert result.exit_code == 0, result.output
-    return result.output
 
 
 def staff_member(app) -> int:
@@ -191,7 +186,7 @@ def test_the_receipt_is_a_printable_copy_and_a_copy_is_e_mailed(report_app, repo
     with report_app.test_client().get("/static/css/portal.css") as stylesheet:
         css = stylesheet.get_data(as_text=True)
     assert "@media print" in css and ".no-print" in css.split("@media print")[1]
-    assert "Sent 1, failed 0, 0 waiting." in send_mail(report_app)
+    assert "Sent 1, failed 0, 0 waiting." in send_outbox(report_app)
     [message] = mail_server.messages
     assert message["To"] == "ann.lee@example.org"
     assert reference in message["Subject"]
@@ -305,7 +300,7 @@ def test_the_whole_review_flow_e_mails_the_reporter_at_every_step(report_app, re
         ReportStatus.SUBMITTED, ReportStatus.UNDER_REVIEW, ReportStatus.MORE_INFO_NEEDED, ReportStatus.UNDER_REVIEW,
         ReportStatus.APPROVED]
     assert [reply.body for reply in report.replies] == ["A red D-lock."]
-    assert "Sent 5, failed 0, 0 waiting." in send_mail(report_app)
+    assert "Sent 5, failed 0, 0 waiting." in send_outbox(report_app)
     subjects = [message["Subject"] for message in mail_server.messages]
     assert subjects == [
         f"Your report {reference} was received",
@@ -322,7 +317,7 @@ def test_a_rejection_shows_its_reason(report_app, reporter, mail_server):
     move(report_app, only_report(report_app), ReportStatus.REJECTED, message="This happened in Highland Park.")
     page = parse_page(reporter.lookup(reference))
     assert "Not accepted" in page.text and "This happened in Highland Park." in page.text
-    send_mail(report_app)
+    send_outbox(report_app)
     assert "This happened in Highland Park." in mail_server.bodies()[-1]
 
 
@@ -370,7 +365,7 @@ def test_reports_left_waiting_for_the_reporter_expire_and_are_deleted(report_app
         assert [report.id for report in db.session.scalars(db.select(Report))] == [fresh.id]
     assert list(Path(report_app.config["PORTAL_UPLOAD_FOLDER"]).iterdir()) == []
     assert "That reference and e-mail address do not match" in parse_page(reporter.lookup(stale_reference)).text
-    send_mail(report_app)
+    send_outbox(report_app)
     assert mail_server.messages[-1]["Subject"] == f"Your report {stale_reference} was closed"
 
 
