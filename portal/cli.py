@@ -12,7 +12,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from portal.exceptions import InvalidInput
 from portal.models import StaffRole
-from portal.services import outbox, reports
+from portal.services import audit, outbox, reports
 from portal.services.department import store_profile
 from portal.services.instance_secrets import write_missing_secrets
 from portal.services.seeding import seed_demo
@@ -98,13 +98,34 @@ def read_password() -> str:
 @click.option("--email", required=True, help="Sign-in e-mail address.")
 @click.option("--name", "display_name", required=True, help="Name shown on everything this person does.")
 @click.option("--role", required=True, type=click.Choice([role.value for role in StaffRole]))
-def create_staff_command(email: str, display_name: str, role: str) -> None:
-    """Create a named staff account; the password is read from standard input or a prompt."""
+@click.option("--unit", default="", help="Unit the person belongs to; created if new.")
+def create_staff_command(email: str, display_name: str, role: str, unit: str) -> None:
+    """Create a named, enrolled staff account; the password is read from standard input or a prompt.
+
+    Prints the otpauth:// URI to load into the person's authenticator app: show it to them only.
+    """
     try:
-        user = create_staff_account(email, display_name, role, read_password())
+        created = create_staff_account(email, display_name, role, read_password(), unit_name=unit, enroll=True,
+                                       issuer=current_app.config["PORTAL_DEPARTMENT"]["short_name"])
     except InvalidInput as error:
         raise click.ClickException(str(error)) from None
+    user = created.user
     click.echo(f"Created {user.role.value} account for {user.display_name} <{user.email}>.")
+    click.echo(f"Authenticator app URI (keep it secret): {created.otpauth_uri}")
+
+
+@click.group("audit", cls=AppGroup)
+def audit_group() -> None:
+    """The audit log."""
+
+
+@audit_group.command("verify")
+def verify_audit_command() -> None:
+    """Check that no audit entry was changed or removed; exits 1 if one was."""
+    check = audit.verify_chain()
+    if not check.intact:
+        raise click.ClickException(f"The audit chain is broken at entry {check.first_broken_id}.")
+    click.echo(f"The audit chain of {check.entries} entries is intact.")
 
 
 def init_app(app: Flask) -> None:
@@ -114,3 +135,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(outbox_group)
     app.cli.add_command(reports_group)
     app.cli.add_command(staff_group)
+    app.cli.add_command(audit_group)

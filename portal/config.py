@@ -170,6 +170,12 @@ class StaffConfig(BaseConfig):
     RATELIMIT_KEY_PREFIX = "portal-staff"
     PORTAL_NO_STORE = True
     PORTAL_LOGIN_LIMIT = "10 per minute"
+    PORTAL_LOCKOUT_THRESHOLD = 5
+    PORTAL_LOCKOUT_MINUTES = 15
+    PORTAL_SESSION_IDLE_MINUTES = 30
+    PORTAL_SESSION_MAX_HOURS = 12
+    # How long the step between password and code may take.
+    PORTAL_PENDING_SIGN_IN_SECONDS = 300
     PORTAL_CSP = (
         "default-src 'none'; style-src 'self'; img-src 'self'; font-src 'self'; "
         "script-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"

@@ -127,9 +127,11 @@ def staff_client(staff_app: Flask):
     return staff_app.test_client()
 
 
-def create_staff(app: Flask, email: str = "sgt.rivera@example.org", role: str = "supervisor") -> str:
+def create_staff(app: Flask, email: str = "sgt.rivera@example.org", role: str = "supervisor",
+                 name: str = "Sgt. Ana Rivera") -> str:
+    """An enrolled account, made with the operators' command."""
     result = app.test_cli_runner().invoke(
-        args=["staff", "create", "--email", email, "--name", "Sgt. Ana Rivera", "--role", role],
+        args=["staff", "create", "--email", email, "--name", name, "--role", role],
         input=PASSWORD + "\n",
     )
     assert result.exit_code == 0, result.output

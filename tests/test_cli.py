@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pty
+import re
 import sys
 from pathlib import Path
 
@@ -22,11 +23,31 @@ def test_staff_create_reads_the_password_from_a_pipe(public_app):
                     "--role", "investigator", input=PASSWORD + "\n")
     assert result.exit_code == 0, result.output
     assert "Created investigator account for Det. Joon Kim <det.kim@example.org>." in result.output
+    uri = re.search(r"(otpauth://totp/\S+)", result.output).group(1)
     with public_app.app_context():
         user = db.session.scalars(db.select(StaffUser)).one()
         assert (user.email, user.display_name, user.role, user.active) == (
             "det.kim@example.org", "Det. Joon Kim", StaffRole.INVESTIGATOR, True)
         assert user.password_hash.startswith("$argon2id$")
+        assert user.enrolled and f"secret={user.totp_secret}" in uri, "enrolled with the printed URI"
+
+
+def test_staff_create_puts_the_person_in_a_unit(public_app):
+    for email in ("a@example.org", "b@example.org"):
+        result = invoke(public_app, "staff", "create", "--email", email, "--name", email, "--role", "investigator",
+                        "--unit", "Cyber", input=PASSWORD + "\n")
+        assert result.exit_code == 0, result.output
+    with public_app.app_context():
+        from portal.models import Unit
+
+        [unit] = db.session.scalars(db.select(Unit)).all()
+        assert unit.name == "Cyber" and [member.email for member in unit.members] == ["a@example.org", "b@example.org"]
+
+
+def test_staff_create_refuses_a_common_password(public_app):
+    result = invoke(public_app, "staff", "create", "--email", "c@example.org", "--name", "C", "--role", "records",
+                    input="password1234\n")
+    assert result.exit_code == 1 and "Please choose a less common password." in result.output
 
 
 def test_staff_create_refuses_bad_input_without_a_traceback(public_app):
@@ -145,3 +166,35 @@ def test_written_secrets_are_picked_up_by_the_factory(public_app):
     app = create_app("staff", {"PORTAL_DATABASE_URL": public_app.config["PORTAL_DATABASE_URL"], "PORTAL_ENV": "production"},
                      public_app.instance_path, environ={})
     assert len(app.config["SECRET_KEY"]) >= 48
+
+
+def test_audit_verify_finds_a_tampered_entry(public_app):
+    for email in ("a@example.org", "b@example.org", "c@example.org"):
+        invoke(public_app, "staff", "create", "--email", email, "--name", email, "--role", "records",
+               input=PASSWORD + "\n")
+    intact = invoke(public_app, "audit", "verify")
+    assert intact.exit_code == 0 and "The audit chain of 3 entries is intact." in intact.output
+    from portal.models import AuditEntry
+
+    with public_app.app_context():
+        second = db.session.scalars(db.select(AuditEntry).order_by(AuditEntry.id)).all()[1]
+        second.target = "someone-else@example.org"
+        db.session.commit()
+        second_id = second.id
+    broken = invoke(public_app, "audit", "verify")
+    assert broken.exit_code == 1 and f"broken at entry {second_id}" in broken.output
+
+
+def test_audit_verify_finds_a_deleted_entry(public_app):
+    for email in ("a@example.org", "b@example.org", "c@example.org"):
+        invoke(public_app, "staff", "create", "--email", email, "--name", email, "--role", "records",
+               input=PASSWORD + "\n")
+    from portal.models import AuditEntry
+
+    with public_app.app_context():
+        entries = db.session.scalars(db.select(AuditEntry).order_by(AuditEntry.id)).all()
+        db.session.delete(entries[1])
+        db.session.commit()
+        third_id = entries[2].id
+    broken = invoke(public_app, "audit", "verify")
+    assert broken.exit_code == 1 and f"broken at entry {third_id}" in broken.output

@@ -1,5 +1,6 @@
 """Every model, imported here so that metadata, create_all and Alembic see them all."""
 
+from portal.models.audit import AuditEntry
 from portal.models.department import DepartmentProfile, OfficialAccount
 from portal.models.outbox import OutboxEmail
 from portal.models.prevention import PreventionCategory, PreventionTip
@@ -10,11 +11,12 @@ from portal.models.reports import (
     ReportStatus,
     ReportStatusChange,
 )
-from portal.models.staff import StaffRole, StaffUser
+from portal.models.staff import StaffRole, StaffSession, StaffUser, Unit
 from portal.models.terms import TermsVersion
 from portal.models.tips import Attachment, MessageAuthor, Tip, TipCategory, TipMessage, TipStatus
 
 __all__ = [
+    "AuditEntry",
     "Attachment",
     "MessageAuthor",
     "OutboxEmail",
@@ -22,6 +24,7 @@ __all__ = [
     "TipCategory",
     "TipMessage",
     "TipStatus",
+    "Unit",
     "DepartmentProfile",
     "OfficialAccount",
     "PreventionCategory",
@@ -32,6 +35,7 @@ __all__ = [
     "ReportStatus",
     "ReportStatusChange",
     "StaffRole",
+    "StaffSession",
     "StaffUser",
     "TermsVersion",
 ]

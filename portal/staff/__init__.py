@@ -1,30 +1,34 @@
 """Trust zone 2, the back office. Registered only by ``create_app("staff")``.
 
-Deny by default: one ``before_request`` hook sends every request to sign-in unless a signed-in,
-active staff member made it or the endpoint is on the short allow-list below.
+Deny by default: one ``before_request`` hook sends every request to sign-in unless it comes
+from a live server-side session of an active, enrolled staff member, or its endpoint is on the
+short allow-list below (the sign-in steps check their own half-signed-in state).
 """
 
 from __future__ import annotations
 
-from flask import Flask, g, redirect, request, session, url_for
+from datetime import timedelta
+
+from flask import Flask, current_app, g, redirect, request, session, url_for
 from flask_limiter import Limiter
 
-from portal.services.staff_accounts import active_staff
-from portal.staff import auth, dashboard
+from portal.services.staff_sessions import signed_in_user
+from portal.staff import account, admin, auth, dashboard
 from portal.staff.forms import LogoutForm
 
-OPEN_ENDPOINTS = frozenset({"staff_auth.login", "health.healthz", "static"})
+OPEN_ENDPOINTS = frozenset({"staff_auth.login", "staff_auth.code", "staff_auth.enroll", "health.healthz",
+                            "static"})
 
 
 def require_signed_in_staff():
-    g.staff = None
-    staff_id = session.get("staff_id")
-    if staff_id:
-        g.staff = active_staff(staff_id)
-        if g.staff is None:
-            session.clear()
-    if g.staff is None and request.endpoint not in OPEN_ENDPOINTS:
-        return redirect(url_for("staff_auth.login"))
+    config = current_app.config
+    g.staff = signed_in_user(session.get("session_token", ""),
+                             idle=timedelta(minutes=config["PORTAL_SESSION_IDLE_MINUTES"]),
+                             absolute=timedelta(hours=config["PORTAL_SESSION_MAX_HOURS"]))
+    if g.staff is None:
+        session.pop("session_token", None)
+        if request.endpoint not in OPEN_ENDPOINTS:
+            return redirect(url_for("staff_auth.login"))
     return None
 
 
@@ -35,6 +39,6 @@ def signed_in_context() -> dict[str, object]:
 def register(app: Flask, limiter: Limiter) -> None:
     app.before_request(require_signed_in_staff)
     app.context_processor(signed_in_context)
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(dashboard.bp)
+    for module in (auth, dashboard, account, admin):
+        app.register_blueprint(module.bp)
     auth.limit_sign_in(app, limiter)

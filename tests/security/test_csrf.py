@@ -7,7 +7,7 @@ import re
 import pytest
 
 from tests.conftest import PASSWORD, create_staff
-from tests.helpers import parse_page
+from tests.helpers import current_code, parse_page
 
 
 @pytest.fixture
@@ -23,7 +23,12 @@ def csrf_token(client, path: str) -> str:
 
 
 def sign_in_with_token(client, token: str):
-    return client.post("/login", data={"email": "sgt.rivera@example.org", "password": PASSWORD, "csrf_token": token})
+    """Both steps, each with the token its own page carries."""
+    response = client.post("/login", data={"email": "sgt.rivera@example.org", "password": PASSWORD, "csrf_token": token})
+    if response.status_code != 302:
+        return response
+    code = current_code(client.application, "sgt.rivera@example.org")
+    return client.post("/login/code", data={"code": code, "csrf_token": csrf_token(client, "/login/code")})
 
 
 def test_sign_in_without_a_token_is_refused_with_a_friendly_page(csrf_app):

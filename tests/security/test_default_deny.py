@@ -35,4 +35,4 @@ def test_unknown_staff_paths_do_not_reveal_what_exists(staff_client):
 
 
 def test_the_allow_list_is_short_and_known():
-    assert OPEN_ENDPOINTS == {"staff_auth.login", "health.healthz", "static"}
+    assert OPEN_ENDPOINTS == {"staff_auth.login", "staff_auth.code", "staff_auth.enroll", "health.healthz", "static"}

@@ -1,0 +1,54 @@
+"""Administration, for admins only: staff accounts and units, and the audit log."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, g, redirect, render_template, url_for
+
+from portal.exceptions import InvalidInput
+from portal.models import StaffRole
+from portal.services import audit, staff_accounts
+from portal.staff.decorators import role_required
+from portal.staff.forms import AccountForm, ActiveForm
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def render_accounts(form: AccountForm, status: int = 200):
+    return render_template("staff/admin/accounts.html", form=form, accounts=staff_accounts.list_accounts(),
+                           units=staff_accounts.list_units(), active_form=ActiveForm()), status
+
+
+@bp.route("/accounts", methods=["GET", "POST"])
+@role_required(StaffRole.ADMIN)
+def accounts():
+    form = AccountForm()
+    if not form.validate_on_submit():
+        return render_accounts(form, 400 if form.errors else 200)
+    try:
+        created = staff_accounts.create_staff_account(
+            form.email.data, form.display_name.data, form.role.data, form.password.data,
+            unit_name=form.unit.data or "", created_by=g.staff.email,
+            issuer=current_app.config["PORTAL_DEPARTMENT"]["short_name"])
+    except InvalidInput as error:
+        getattr(form, error.field if error.field in form._fields else "email").errors.append(str(error))
+        return render_accounts(form, 400)
+    flash(f"Created the account of {created.user.display_name}. They enroll their authenticator app at first sign-in.")
+    return redirect(url_for("admin.accounts"))
+
+
+@bp.post("/accounts/<uuid:public_id>/<any(activate, deactivate):change>")
+@role_required(StaffRole.ADMIN)
+def set_active(public_id, change: str):
+    if ActiveForm().validate_on_submit():
+        try:
+            user = staff_accounts.set_active(str(public_id), change == "activate", g.staff)
+            flash(f"{user.display_name} is now {'active' if user.active else 'deactivated and signed out everywhere'}.")
+        except InvalidInput as error:
+            flash(str(error))
+    return redirect(url_for("admin.accounts"))
+
+
+@bp.get("/audit")
+@role_required(StaffRole.ADMIN)
+def audit_log():
+    return render_template("staff/admin/audit_log.html", entries=audit.recent_entries(), chain=audit.verify_chain())

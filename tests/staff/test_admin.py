@@ -1,0 +1,76 @@
+"""Administration: accounts and units in the UI, deactivation, the audit log; admins only."""
+
+from __future__ import annotations
+
+import pytest
+
+from portal.extensions import db
+from portal.models import StaffUser
+from tests.conftest import PASSWORD, create_staff
+from tests.helpers import parse_page, sign_in
+
+ADMIN_PAGES = ["/admin/accounts", "/admin/audit"]
+
+
+@pytest.fixture
+def admin_client(staff_app):
+    client = staff_app.test_client()
+    sign_in(client, create_staff(staff_app, email="chief@example.org", role="admin", name="Chief Cruz"))
+    return client
+
+
+def test_an_admin_creates_an_account_who_enrolls_at_first_sign_in(staff_app, admin_client):
+    response = admin_client.post("/admin/accounts", data={
+        "email": "Det.Ng@example.org", "display_name": "Det. Lee Ng", "role": "investigator", "unit": "Youth",
+        "password": PASSWORD}, follow_redirects=True)
+    text = parse_page(response).text
+    assert "Created the account of Det. Lee Ng." in text
+    assert "Det. Lee Ng det.ng@example.org investigator, Youth Active, not yet enrolled" in text
+    newcomer = staff_app.test_client()
+    first = newcomer.post("/login", data={"email": "det.ng@example.org", "password": PASSWORD})
+    assert first.headers["Location"].endswith("/login/enroll")
+
+
+def test_bad_account_input_is_flagged_next_to_the_field(admin_client):
+    response = admin_client.post("/admin/accounts", data={
+        "email": "x@example.org", "display_name": "X", "role": "investigator", "password": "password1234"})
+    assert response.status_code == 400
+    page = parse_page(response)
+    assert page.find_all("ul", id="password-errors") and "less common password" in page.text
+    assert 'value="x@example.org"' in response.get_data(as_text=True)
+
+
+def test_deactivating_an_account_signs_it_out_everywhere(staff_app, admin_client):
+    email = create_staff(staff_app, email="ofc@example.org", role="investigator", name="Ofc. Diaz")
+    officer = staff_app.test_client()
+    sign_in(officer, email)
+    assert officer.get("/").status_code == 200
+    with staff_app.app_context():
+        public_id = db.session.scalars(db.select(StaffUser.public_id).where(StaffUser.email == email)).one()
+    response = admin_client.post(f"/admin/accounts/{public_id}/deactivate", follow_redirects=True)
+    assert "Ofc. Diaz is now deactivated and signed out everywhere." in parse_page(response).text
+    assert officer.get("/").status_code == 302
+    admin_client.post(f"/admin/accounts/{public_id}/activate")
+    assert sign_in(officer, email).status_code == 302
+
+
+def test_an_admin_cannot_lock_themselves_out(staff_app, admin_client):
+    with staff_app.app_context():
+        public_id = db.session.scalars(db.select(StaffUser.public_id).where(StaffUser.email == "chief@example.org")).one()
+    response = admin_client.post(f"/admin/accounts/{public_id}/deactivate", follow_redirects=True)
+    assert "You cannot deactivate your own account." in parse_page(response).text
+
+
+def test_the_audit_log_lists_sign_ins_and_says_the_chain_is_intact(admin_client):
+    text = parse_page(admin_client.get("/admin/audit")).text
+    assert "is intact" in text
+    assert "chief@example.org sign_in.succeeded" in text and "account.created chief@example.org" in text
+
+
+@pytest.mark.parametrize("role", ["supervisor", "investigator", "communications", "records"])
+@pytest.mark.parametrize("path", ADMIN_PAGES)
+def test_admin_pages_answer_404_to_every_other_role(staff_app, role, path):
+    client = staff_app.test_client()
+    sign_in(client, create_staff(staff_app, email=f"{role}@example.org", role=role))
+    assert client.get(path).status_code == 404
+    assert client.post("/admin/accounts", data={"email": "z@example.org"}).status_code == 404
