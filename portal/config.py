@@ -111,6 +111,10 @@ class BaseConfig:
     PORTAL_SMTP_TIMEOUT = 10
 
     # Online reports: where they may come from, what they may be, how much they may cover.
+    # Where a submission goes when no routing rule matches, and how long each kind may wait.
+    PORTAL_FALLBACK_UNIT = "Triage"
+    PORTAL_DEADLINE_HOURS = {"missing-persons": 1, "tip": 72, "report": 72}
+
     PORTAL_JURISDICTION_PLACES = ["Deerfield"]
     PORTAL_JURISDICTION_ZIP_CODES = ["60015"]
     PORTAL_REPORT_LOSS_LIMIT = 1000

@@ -1,6 +1,7 @@
 """Every model, imported here so that metadata, create_all and Alembic see them all."""
 
 from portal.models.audit import AuditEntry
+from portal.models.casework import RoutingRule, WorkItem, WorkNote
 from portal.models.department import DepartmentProfile, OfficialAccount
 from portal.models.outbox import OutboxEmail
 from portal.models.prevention import PreventionCategory, PreventionTip
@@ -25,6 +26,8 @@ __all__ = [
     "TipMessage",
     "TipStatus",
     "Unit",
+    "WorkItem",
+    "WorkNote",
     "DepartmentProfile",
     "OfficialAccount",
     "PreventionCategory",
@@ -34,6 +37,7 @@ __all__ = [
     "ReportReply",
     "ReportStatus",
     "ReportStatusChange",
+    "RoutingRule",
     "StaffRole",
     "StaffSession",
     "StaffUser",

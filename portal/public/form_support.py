@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 from portal.exceptions import InvalidInput
 from portal.extensions import csrf
 from portal.services.attachments import Upload, UploadLimits
+from portal.services.casework import RoutingSettings
 
 EXPIRED_NOTICE = (
     "For your security this form had expired. Nothing was lost: check what you wrote below and press "
@@ -27,6 +28,10 @@ def upload_limits() -> UploadLimits:
 def uploads_from(files) -> list[Upload]:
     return [Upload(file.filename or "", file.read()) for file in files or []
             if file and (file.filename or file.content_length)]
+
+
+def routing_settings() -> RoutingSettings:
+    return RoutingSettings(current_app.config["PORTAL_FALLBACK_UNIT"], current_app.config["PORTAL_DEADLINE_HOURS"])
 
 
 def non_emergency_phone() -> str:

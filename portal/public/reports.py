@@ -16,6 +16,7 @@ from portal.public.form_support import (
     csrf_expired,
     limit_form_posts,
     non_emergency_phone,
+    routing_settings,
     show_error,
     upload_limits,
     uploads_from,
@@ -120,7 +121,7 @@ def new(report_type: str):
         receipt = reports.file_report(
             report_input(form, report_type), report_types(), current_app.config["PORTAL_REPORT_LOSS_LIMIT"],
             uploads_from(form.attachments.data), current_app.config["PORTAL_UPLOAD_FOLDER"], upload_limits(),
-            site_url(), current_app.config["PORTAL_TIMEZONE"])
+            site_url(), current_app.config["PORTAL_TIMEZONE"], routing_settings())
     except InvalidInput as error:
         return render_report_form(form, report_type, show_error(form, error), 400)
     report = reports.get_report(receipt.report_public_id)

@@ -20,6 +20,7 @@ from portal.public.form_support import (
     csrf_expired,
     limit_form_posts,
     non_emergency_phone,
+    routing_settings,
     show_error,
     upload_limits,
     uploads_from,
@@ -93,6 +94,7 @@ def new():
             contact_email=form.contact_email.data or "", terms_version=form.terms_version.data or "",
             uploads=uploads_from(form.attachments.data), form_nonce=read_form_token(form.form_token.data).nonce,
             upload_folder=current_app.config["PORTAL_UPLOAD_FOLDER"], limits=upload_limits(),
+            routing_settings=routing_settings(),
         )
     except InvalidInput as error:
         return render_tip_form(form, show_error(form, error), 400)

@@ -19,8 +19,17 @@ from zoneinfo import ZoneInfo
 from portal import sanitize
 from portal.exceptions import InvalidInput, NotFound, PermissionDenied
 from portal.extensions import db
-from portal.models import Report, ReportItem, ReportReply, ReportStatus, ReportStatusChange, TermsVersion
-from portal.services import attachments, outbox, passphrases, storage
+from portal.models import (
+    Report,
+    ReportItem,
+    ReportReply,
+    ReportStatus,
+    ReportStatusChange,
+    TermsVersion,
+    WorkItem,
+    WorkNote,
+)
+from portal.services import attachments, audit, casework, outbox, passphrases, routing, storage
 from portal.services.attachments import AttachmentReceipt, Upload, UploadLimits
 
 log = logging.getLogger(__name__)
@@ -209,7 +218,8 @@ def copy_email_body(report: Report, type_name: str, site_url: str, time_zone: st
 
 def file_report(entry: ReportInput, report_types: Mapping[str, Mapping[str, Any]], loss_limit: int,
                 uploads: Sequence[Upload], upload_folder: str, limits: UploadLimits, site_url: str,
-                time_zone: str, now: datetime | None = None) -> ReportReceipt:
+                time_zone: str, routing_settings: casework.RoutingSettings,
+                now: datetime | None = None) -> ReportReceipt:
     """Store the report, its items and files, and queue the reporter's copy, in one unit of work."""
     now = now or datetime.now(timezone.utc)
     report_type = report_types.get(entry.report_type)
@@ -249,6 +259,8 @@ def file_report(entry: ReportInput, report_types: Mapping[str, Mapping[str, Any]
     report.history.append(ReportStatusChange(from_status=None, to_status=ReportStatus.SUBMITTED, created_at=now))
     cleaned = attachments.clean_uploads(uploads, limits)
     db.session.add(report)
+    casework.route_submission(routing.SubmissionFacts("report", report.report_type, report.narrative, report.location),
+                              routing_settings, now, report=report)
     outbox.queue_email(email, f"Your report {report.reference} was received",
                        copy_email_body(report, report_type["name"], site_url, time_zone), now)
     with attachments.files_with_transaction(upload_folder) as written:
@@ -324,6 +336,12 @@ def expire_unanswered_reports(max_age: timedelta, upload_folder: str, site_url: 
             f"{report.reference} and did not receive an answer, so the report has been closed and deleted.\n"
             f"If you still want to report it, file a new report at {site_url}/reports/screening or call us.\n\n"
             "This mailbox is not monitored. In an emergency call 911.", now)
+        audit.record("report.expired", "retention schedule", target=report.public_id)
+    ids = [report.id for report in stale]
+    items = db.select(WorkItem.id).where(WorkItem.report_id.in_(ids))
+    db.session.execute(db.delete(WorkNote).where(WorkNote.item_id.in_(items)))
+    db.session.execute(db.delete(WorkItem).where(WorkItem.report_id.in_(ids)))
+    for report in stale:
         db.session.delete(report)
     db.session.commit()
     storage.delete_files(upload_folder, files)

@@ -1,0 +1,226 @@
+"""Staff-side case work: routing submissions into work items, the queue, notes, reassignment.
+
+Access: admins see everything; supervisors their unit's items; investigators and everyone else
+the items of their unit or assigned to them. Anything else is reported as not found, so a URL
+never confirms that an item exists.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from sqlalchemy import Select, func, or_
+
+from portal import sanitize
+from portal.exceptions import InvalidInput, NotFound, PermissionDenied
+from portal.extensions import db
+from portal.models import Attachment, Report, RoutingRule, StaffRole, StaffUser, Tip, Unit, WorkItem, WorkNote
+from portal.services import audit, routing, storage
+from portal.services.staff_accounts import find_or_create_unit
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class RoutingSettings:
+    fallback_unit: str
+    # Hours to the deadline, by category slug, then by kind ("tip", "report").
+    deadline_hours: Mapping[str, float]
+
+
+def view_of(rule: RoutingRule) -> routing.RuleView:
+    return routing.RuleView(rule.id, rule.position, rule.name, rule.kind, rule.category,
+                            routing.split_list(rule.keywords), routing.split_list(rule.places), rule.unit.name)
+
+
+def rule_views() -> list[routing.RuleView]:
+    rules = db.session.scalars(db.select(RoutingRule).where(RoutingRule.active).order_by(RoutingRule.position))
+    return [view_of(rule) for rule in rules]
+
+
+def least_loaded_member(unit: Unit) -> StaffUser | None:
+    members = [member for member in unit.members if member.active]
+    if not members:
+        return None
+    counts = dict(db.session.execute(
+        db.select(WorkItem.assignee_id, func.count()).where(WorkItem.open, WorkItem.assignee_id.in_(
+            [member.id for member in members])).group_by(WorkItem.assignee_id)).all())
+    return min(members, key=lambda member: (counts.get(member.id, 0), member.id))
+
+
+def route_submission(facts: routing.SubmissionFacts, settings: RoutingSettings, now: datetime, *,
+                     tip: Tip | None = None, report: Report | None = None) -> WorkItem:
+    """Make the work item of a new submission, in the caller's transaction."""
+    decision = routing.choose_route(facts, rule_views(), settings.fallback_unit)
+    rule = db.session.get(RoutingRule, decision.rule_id) if decision.rule_id else None
+    unit = rule.unit if rule else find_or_create_unit(settings.fallback_unit)
+    assignee = rule.assignee if rule and rule.assignee else None
+    if rule and rule.assign_to_member and assignee is None:
+        assignee = least_loaded_member(unit)
+    hours = settings.deadline_hours.get(facts.category, settings.deadline_hours.get(facts.kind, 72))
+    item = WorkItem(kind=facts.kind, category=facts.category, tip=tip, report=report, unit=unit, assignee=assignee,
+                    rule_id=rule.id if rule else None, route_reason=decision.reason,
+                    due_at=now + timedelta(hours=hours), created_at=now)
+    db.session.add(item)
+    return item
+
+
+def visible_items(user: StaffUser) -> Select:
+    query = db.select(WorkItem)
+    if user.role == StaffRole.ADMIN:
+        return query
+    if user.role == StaffRole.SUPERVISOR:
+        return query.where(WorkItem.unit_id == user.unit_id)
+    return query.where(or_(WorkItem.assignee_id == user.id, WorkItem.unit_id == user.unit_id))
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    kind: str = ""
+    category: str = ""
+    state: str = "open"  # "open", "closed" or "" for both
+    unit_id: int | None = None
+    assignee_id: int | None = None
+    overdue: bool = False
+    search: str = ""
+    oldest_first: bool = True
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    items: list[WorkItem]
+    total: int
+    page: int
+    pages: int
+
+
+def list_queue(user: StaffUser, filters: QueueFilters, now: datetime | None = None) -> QueuePage:
+    now = now or datetime.now(timezone.utc)
+    query = visible_items(user)
+    if filters.kind:
+        query = query.where(WorkItem.kind == filters.kind)
+    if filters.category:
+        query = query.where(WorkItem.category == filters.category)
+    if filters.state:
+        query = query.where(WorkItem.open.is_(filters.state == "open"))
+    if filters.unit_id:
+        query = query.where(WorkItem.unit_id == filters.unit_id)
+    if filters.assignee_id:
+        query = query.where(WorkItem.assignee_id == filters.assignee_id)
+    if filters.overdue:
+        query = query.where(WorkItem.open, WorkItem.due_at < now)
+    if filters.search.strip():
+        pattern = "%" + filters.search.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.outerjoin(Tip, WorkItem.tip_id == Tip.id).outerjoin(Report, WorkItem.report_id == Report.id).where(
+            or_(Tip.description.ilike(pattern, escape="\\"), Report.narrative.ilike(pattern, escape="\\")))
+    total = db.session.scalar(db.select(func.count()).select_from(query.subquery()))
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(filters.page, 1), pages)
+    order = WorkItem.created_at.asc() if filters.oldest_first else WorkItem.created_at.desc()
+    items = list(db.session.scalars(query.order_by(order, WorkItem.id).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)))
+    return QueuePage(items, total, page, pages)
+
+
+def item_for(user: StaffUser, public_id: str) -> WorkItem:
+    item = db.session.scalars(visible_items(user).where(WorkItem.public_id == public_id)).first()
+    if item is None:
+        raise NotFound("work item")
+    return item
+
+
+def open_item(user: StaffUser, public_id: str) -> WorkItem:
+    """The item, and an audit entry saying who looked at it."""
+    item = item_for(user, public_id)
+    audit.record("case.viewed", user.email, staff_user_id=user.id, target=item.public_id)
+    db.session.commit()
+    return item
+
+
+def add_note(user: StaffUser, public_id: str, body: str) -> WorkNote:
+    item = item_for(user, public_id)
+    try:
+        text = sanitize.plain_text(body, WorkNote.MAX_BODY)
+    except sanitize.UnsafeText as reason:
+        raise InvalidInput(str(reason), "body") from None
+    if not text.strip():
+        raise InvalidInput("Please write the note.", "body")
+    note = WorkNote(item=item, staff_user_id=user.id, body=text, created_at=datetime.now(timezone.utc))
+    db.session.add(note)
+    audit.record("case.note_added", user.email, staff_user_id=user.id, target=item.public_id)
+    db.session.commit()
+    return note
+
+
+def reroute(user: StaffUser, public_id: str, unit_id: int, assignee_id: int | None) -> WorkItem:
+    """Re-routing by hand: supervisors and admins only, always audited."""
+    if user.role not in (StaffRole.ADMIN, StaffRole.SUPERVISOR):
+        raise PermissionDenied("re-routing")
+    item = item_for(user, public_id)
+    unit = db.session.get(Unit, unit_id)
+    if unit is None:
+        raise InvalidInput("Choose a unit.", "unit_id")
+    assignee = db.session.get(StaffUser, assignee_id) if assignee_id else None
+    if assignee is not None and (assignee.unit_id != unit.id or not assignee.active):
+        raise InvalidInput("The person must be an active member of that unit.", "assignee_id")
+    before = f"{item.unit.name}/{item.assignee.display_name if item.assignee else '-'}"
+    item.unit, item.assignee = unit, assignee
+    item.route_reason = f"Re-routed by hand by {user.display_name} → {unit.name}"
+    audit.record("case.rerouted", user.email, staff_user_id=user.id, target=item.public_id,
+                 detail=f"{before} -> {unit.name}/{assignee.display_name if assignee else '-'}")
+    db.session.commit()
+    return item
+
+
+def attachment_file(user: StaffUser, public_id: str, attachment_public_id: str, upload_folder: str) -> tuple[Path, str]:
+    """The stored file of one of the item's attachments, with an audit entry for the download."""
+    item = item_for(user, public_id)
+    owner = Attachment.tip_id == item.tip_id if item.tip_id else Attachment.report_id == item.report_id
+    attachment = db.session.scalars(
+        db.select(Attachment).where(owner, Attachment.public_id == attachment_public_id)).first()
+    if attachment is None:
+        raise NotFound("attachment")
+    audit.record("attachment.downloaded", user.email, staff_user_id=user.id, target=attachment.public_id)
+    db.session.commit()
+    return storage.confined_path(upload_folder, attachment.stored_name), attachment.media_type
+
+
+def list_rules() -> list[RoutingRule]:
+    return list(db.session.scalars(db.select(RoutingRule).order_by(RoutingRule.position)))
+
+
+def add_rule(user: StaffUser, *, name: str, kind: str, category: str, keywords: str, places: str, unit_name: str,
+             assign_to_member: bool) -> RoutingRule:
+    if user.role not in (StaffRole.ADMIN, StaffRole.SUPERVISOR):
+        raise PermissionDenied("routing rules")
+    if kind not in ("", "tip", "report"):
+        raise InvalidInput("Kind must be tip, report or any.", "kind")
+    position = (db.session.scalar(db.select(func.max(RoutingRule.position))) or 0) + 1
+    rule = RoutingRule(position=position, name=name.strip(), kind=kind, category=category.strip(),
+                       keywords=keywords.strip(), places=places.strip(), unit=find_or_create_unit(unit_name),
+                       assign_to_member=assign_to_member)
+    db.session.add(rule)
+    db.session.flush()
+    audit.record("routing.rule_added", user.email, staff_user_id=user.id, target=f"rule {position}",
+                 detail=" and ".join(routing.conditions(view_of(rule))) + f" -> {rule.unit.name}")
+    db.session.commit()
+    return rule
+
+
+def set_rule_active(user: StaffUser, rule_id: int, active: bool) -> RoutingRule:
+    if user.role not in (StaffRole.ADMIN, StaffRole.SUPERVISOR):
+        raise PermissionDenied("routing rules")
+    rule = db.session.get(RoutingRule, rule_id)
+    if rule is None:
+        raise NotFound("routing rule")
+    rule.active = active
+    audit.record("routing.rule_enabled" if active else "routing.rule_disabled", user.email, staff_user_id=user.id,
+                 target=f"rule {rule.position}")
+    db.session.commit()
+    return rule
