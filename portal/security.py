@@ -40,7 +40,8 @@ def client_key() -> str:
 def set_security_headers(response: Response) -> Response:
     config = current_app.config
     headers = response.headers
-    headers["Content-Security-Policy"] = config["PORTAL_CSP"]
+    # A view may have set a stricter policy (a download is sandboxed); keep it.
+    headers.setdefault("Content-Security-Policy", config["PORTAL_CSP"])
     headers["X-Content-Type-Options"] = "nosniff"
     headers["X-Frame-Options"] = "DENY"
     headers["Referrer-Policy"] = "same-origin"

@@ -127,6 +127,22 @@ def staff_client(staff_app: Flask):
     return staff_app.test_client()
 
 
+@pytest.fixture
+def mail_server():
+    """A real SMTP server on loopback, for the outbox to deliver to."""
+    from tests.mail import MailServer
+
+    server = MailServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mail_server_settings(mail_server) -> dict[str, object]:
+    return mail_server.settings()
+
+
 def create_staff(app: Flask, email: str = "sgt.rivera@example.org", role: str = "supervisor",
                  name: str = "Sgt. Ana Rivera") -> str:
     """An enrolled account, made with the operators' command."""

@@ -1,9 +1,9 @@
 """Back-office forms: shape checks only; the services decide what is allowed."""
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from portal.models import StaffRole, StaffUser, Unit
 from portal.services.staff_accounts import MAX_PASSWORD_LENGTH
@@ -48,3 +48,48 @@ class AccountForm(FlaskForm):
 
 class ActiveForm(FlaskForm):
     """Activate or deactivate: carries only the CSRF token; the URL names the account."""
+
+
+class QueueFilterForm(FlaskForm):
+    """Read from the query string; a GET form needs no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    kind = SelectField("Kind", choices=[SelectChoice("", "Tips and reports"), SelectChoice("tip", "Tips"),
+                                        SelectChoice("report", "Reports")], validate_choice=False)
+    state = SelectField("State", choices=[SelectChoice("open", "Open"), SelectChoice("closed", "Closed"),
+                                          SelectChoice("", "All")], validate_choice=False)
+    category = StringField("Category", validators=[Length(max=60)])
+    search = StringField("Search the text", validators=[Length(max=200)])
+    overdue = SelectField("Deadline", choices=[SelectChoice("", "Any"), SelectChoice("yes", "Overdue only")],
+                          validate_choice=False)
+    sort = SelectField("Order", choices=[SelectChoice("oldest", "Oldest first"), SelectChoice("newest", "Newest first")],
+                       validate_choice=False)
+    page = IntegerField("Page", validators=[Optional(), NumberRange(min=1, max=100_000)])
+
+
+class NoteForm(FlaskForm):
+    body = TextAreaField("Internal note (never shown to the tipster or reporter)",
+                         validators=[DataRequired(), Length(max=10_000)])
+
+
+class RerouteForm(FlaskForm):
+    unit_id = SelectField("Unit", coerce=int)
+    assignee_id = SelectField("Person (optional)", coerce=int)
+
+
+class RuleForm(FlaskForm):
+    name = StringField("Rule name", validators=[DataRequired(), Length(max=120), NoControlCharacters()])
+    kind = SelectField("Kind", choices=[SelectChoice("", "Tips and reports"), SelectChoice("tip", "Tips"),
+                                        SelectChoice("report", "Reports")])
+    category = StringField("Category or report type (optional)", validators=[Length(max=60), NoControlCharacters()])
+    keywords = StringField("Keywords, comma-separated (optional)", validators=[Length(max=500), NoControlCharacters()])
+    places = StringField("Place names or ZIP codes, comma-separated (optional)",
+                         validators=[Length(max=500), NoControlCharacters()])
+    unit_name = StringField("Send to unit", validators=[DataRequired(), Length(max=80), NoControlCharacters()])
+    assign_to_member = BooleanField("Assign to the member with the fewest open items")
+
+
+class RuleToggleForm(FlaskForm):
+    """Enable or disable: carries only the CSRF token; the URL names the rule."""

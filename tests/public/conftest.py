@@ -30,16 +30,6 @@ def tipster(tip_app) -> TipActions:
 
 
 @pytest.fixture
-def mail_server():
-    from tests.mail import MailServer
-
-    server = MailServer()
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def report_app(make_tip_app, mail_server):
     return make_tip_app(**mail_server.settings())
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-STAFF_BLUEPRINTS = {"staff_auth", "dashboard", "account", "admin"}
+STAFF_BLUEPRINTS = {"staff_auth", "dashboard", "account", "admin", "queue", "cases", "rules"}
 PUBLIC_BLUEPRINTS = {"pages", "prevention", "tips", "reports"}
 
 

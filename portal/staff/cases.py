@@ -1,0 +1,79 @@
+"""One submission as staff work it: its text (escaped), files, notes and routing."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, g, redirect, render_template, send_file, url_for
+from wtforms.fields.choices import SelectChoice
+
+from portal.exceptions import InvalidInput
+from portal.models import StaffRole
+from portal.services import casework, staff_accounts
+from portal.staff.decorators import role_required
+from portal.staff.forms import NoteForm, RerouteForm
+
+bp = Blueprint("cases", __name__, url_prefix="/cases")
+
+
+def reroute_form(item) -> RerouteForm:
+    form = RerouteForm(unit_id=item.unit_id, assignee_id=item.assignee_id or 0)
+    units = staff_accounts.list_units()
+    form.unit_id.choices = [SelectChoice(unit.id, unit.name) for unit in units]
+    form.assignee_id.choices = [SelectChoice(0, "Nobody: leave it in the unit queue")] + [
+        SelectChoice(member.id, f"{member.display_name} ({unit.name})")
+        for unit in units for member in unit.members if member.active]
+    return form
+
+
+def render_detail(item, note_form: NoteForm | None = None, status: int = 200):
+    can_reroute = g.staff.role in (StaffRole.ADMIN, StaffRole.SUPERVISOR)
+    return render_template("staff/cases/detail.html", item=item, note_form=note_form or NoteForm(formdata=None),
+                           reroute_form=reroute_form(item) if can_reroute else None), status
+
+
+@bp.get("/<uuid:public_id>")
+def detail(public_id):
+    return render_detail(casework.open_item(g.staff, str(public_id)))
+
+
+@bp.post("/<uuid:public_id>/notes")
+def add_note(public_id):
+    form = NoteForm()
+    if form.validate_on_submit():
+        try:
+            casework.add_note(g.staff, str(public_id), form.body.data)
+        except InvalidInput as error:
+            form.body.errors.append(str(error))
+        else:
+            flash("Note added.")
+            return redirect(url_for("cases.detail", public_id=public_id))
+    return render_detail(casework.item_for(g.staff, str(public_id)), form, 400)
+
+
+@bp.post("/<uuid:public_id>/route")
+@role_required(StaffRole.ADMIN, StaffRole.SUPERVISOR)
+def reroute(public_id):
+    item = casework.item_for(g.staff, str(public_id))
+    form = reroute_form(item)
+    if form.validate_on_submit():
+        try:
+            casework.reroute(g.staff, str(public_id), form.unit_id.data, form.assignee_id.data or None)
+            flash("Routing changed.")
+        except InvalidInput as error:
+            flash(str(error))
+    return redirect(url_for("cases.detail", public_id=public_id))
+
+
+@bp.get("/<uuid:public_id>/files/<uuid:attachment_id>")
+def download(public_id, attachment_id):
+    """Always a download, never shown in the browser: a file from the public is untrusted."""
+    path, media_type = casework.attachment_file(g.staff, str(public_id), str(attachment_id),
+                                                current_app.config["PORTAL_UPLOAD_FOLDER"])
+    response = send_file(path, mimetype=media_type, as_attachment=True,
+                         download_name=f"attachment-{attachment_id}{extension(media_type)}")
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def extension(media_type: str) -> str:
+    return {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "application/pdf": ".pdf",
+            "video/mp4": ".mp4", "video/quicktime": ".mov", "video/webm": ".webm"}.get(media_type, ".bin")

@@ -1,0 +1,206 @@
+"""Routing, the queue and the submission page, through both zones' HTTP interfaces."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from portal.extensions import db
+from portal.models import AuditEntry, WorkItem
+from tests.conftest import PASSWORD
+from tests.helpers import DATA, TipActions, parse_page, sign_in, xss_payloads
+
+
+@pytest.fixture
+def public_site(make_app):
+    app = make_app("public", PORTAL_TIP_MIN_FILL_SECONDS=0)
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    return app
+
+
+def person(staff_app, email: str, role: str, unit: str = "") -> object:
+    """A signed-in staff member's browser."""
+    args = ["staff", "create", "--email", email, "--name", email.split("@")[0].title(), "--role", role]
+    result = staff_app.test_cli_runner().invoke(args=args + (["--unit", unit] if unit else []), input=PASSWORD + "\n")
+    assert result.exit_code == 0, result.output
+    client = staff_app.test_client()
+    assert sign_in(client, email).status_code == 302
+    return client
+
+
+def send_tip(public_site, **typed) -> None:
+    response = TipActions(public_site.test_client()).submit(**typed)
+    assert response.status_code == 200
+
+
+def items(app) -> list[WorkItem]:
+    with app.app_context():
+        found = list(db.session.scalars(db.select(WorkItem).order_by(WorkItem.id)))
+        for item in found:
+            item.unit, item.assignee  # noqa: B018 - load before the session closes
+        db.session.expunge_all()
+        return found
+
+
+def add_rule(client, **fields):
+    data = {"name": "Rule", "kind": "", "category": "", "keywords": "", "places": "", "unit_name": "Triage", **fields}
+    return client.post("/rules/", data=data, follow_redirects=True)
+
+
+def audit_actions(app) -> list[str]:
+    with app.app_context():
+        return list(db.session.scalars(db.select(AuditEntry.action).order_by(AuditEntry.id)))
+
+
+def test_a_tip_is_routed_by_the_first_matching_rule_and_says_why(staff_app, public_site):
+    supervisor = person(staff_app, "sup@example.org", "supervisor", "Gang Unit")
+    assert "Rule added" in parse_page(add_rule(supervisor, name="Gangs", category="gang-activity",
+                                               unit_name="Gang Unit")).text
+    send_tip(public_site, category="gang-activity", description="Tags and a fight at the park")
+    [item] = items(staff_app)
+    assert item.unit.name == "Gang Unit"
+    page = parse_page(supervisor.get(f"/cases/{item.public_id}"))
+    assert "Routed by rule 1 (Gangs): category = gang-activity → Gang Unit" in page.text
+    assert "Tags and a fight at the park" in page.text
+    assert "routing.rule_added" in audit_actions(staff_app)
+
+
+def test_anything_no_rule_matches_lands_in_the_fallback_queue(staff_app, public_site):
+    send_tip(public_site, category="other", description="Something odd")
+    [item] = items(staff_app)
+    assert item.unit.name == "Triage" and item.route_reason == "No rule matched → the Triage queue"
+
+
+def test_reports_are_routed_too(staff_app, make_app, mail_server_settings):
+    from tests.helpers import ReporterActions
+
+    site = make_app("public", **mail_server_settings)
+    site.test_cli_runner().invoke(args=["seed-demo"])
+    reporter = ReporterActions(site.test_client())
+    assert reporter.file("fraud", amount_lost="50").status_code == 200
+    [item] = items(staff_app)
+    assert (item.kind, item.category, item.unit.name) == ("report", "fraud", "Triage")
+
+
+def test_a_unit_rule_can_hand_work_to_the_member_with_the_fewest_open_items(staff_app, public_site):
+    admin = person(staff_app, "chief@example.org", "admin")
+    person(staff_app, "ana@example.org", "investigator", "Youth")
+    person(staff_app, "ben@example.org", "investigator", "Youth")
+    add_rule(admin, name="Online", category="online-crime", unit_name="Youth", assign_to_member="y")
+    for _ in range(4):
+        send_tip(public_site, category="online-crime", description="Bullying on a chat app")
+    assignees = [item.assignee.email for item in items(staff_app)]
+    assert sorted(assignees) == ["ana@example.org", "ana@example.org", "ben@example.org", "ben@example.org"]
+    assert assignees[0] != assignees[1]
+
+
+def test_missing_persons_are_due_within_an_hour_and_flagged_when_overdue(staff_app, public_site):
+    admin = person(staff_app, "chief@example.org", "admin")
+    send_tip(public_site, category="missing-persons", description="My neighbour's boy has not come home")
+    send_tip(public_site, category="drugs", description="Dealing at the corner")
+    missing, drugs = items(staff_app)
+    assert timedelta(minutes=59) < missing.due_at - missing.created_at <= timedelta(hours=1)
+    assert drugs.due_at - drugs.created_at == timedelta(hours=72)
+    assert "0 item(s)" in parse_page(admin.get("/queue/?overdue=yes")).text
+    with staff_app.app_context():
+        db.session.execute(db.update(WorkItem).where(WorkItem.id == missing.id).values(
+            due_at=datetime.now(timezone.utc) - timedelta(minutes=5)))
+        db.session.commit()
+    overdue = parse_page(admin.get("/queue/?overdue=yes"))
+    assert "1 item(s)" in overdue.text and "Overdue since" in overdue.text and "missing-persons" in overdue.text
+
+
+def test_investigators_see_only_their_unit_or_their_own_items(staff_app, public_site):
+    admin = person(staff_app, "chief@example.org", "admin")
+    add_rule(admin, name="Drugs", category="drugs", unit_name="Narcotics")
+    add_rule(admin, name="Gangs", category="gang-activity", unit_name="Gang Unit")
+    narcotics = person(staff_app, "nar@example.org", "investigator", "Narcotics")
+    gangs = person(staff_app, "gang@example.org", "supervisor", "Gang Unit")
+    send_tip(public_site, category="drugs", description="Drug tip")
+    send_tip(public_site, category="gang-activity", description="Gang tip")
+    drug_item, gang_item = items(staff_app)
+    assert "1 item(s)" in parse_page(narcotics.get("/queue/")).text
+    assert narcotics.get(f"/cases/{drug_item.public_id}").status_code == 200
+    assert narcotics.get(f"/cases/{gang_item.public_id}").status_code == 404
+    assert gangs.get(f"/cases/{drug_item.public_id}").status_code == 404
+    assert gangs.get(f"/cases/{gang_item.public_id}").status_code == 200
+    assert "2 item(s)" in parse_page(admin.get("/queue/")).text
+
+
+@pytest.mark.parametrize("role", ["investigator", "communications", "records"])
+def test_only_supervisors_and_admins_edit_rules_or_re_route(staff_app, public_site, role):
+    send_tip(public_site)
+    [item] = items(staff_app)
+    client = person(staff_app, f"{role}@example.org", role, "Triage")
+    assert client.get("/rules/").status_code == 404
+    assert add_rule(client, name="Sneaky").status_code == 404
+    assert client.post(f"/cases/{item.public_id}/route", data={"unit_id": 1, "assignee_id": 0}).status_code == 404
+
+
+def test_re_routing_by_hand_is_audited(staff_app, public_site):
+    supervisor = person(staff_app, "sup@example.org", "supervisor", "Triage")
+    person(staff_app, "det@example.org", "investigator", "Triage")
+    send_tip(public_site)
+    [item] = items(staff_app)
+    html = supervisor.get(f"/cases/{item.public_id}").get_data(as_text=True)
+    detective_id = re.search(r'<option value="(\d+)">Det \(Triage\)</option>', html).group(1)
+    unit_id = re.search(r'<option selected value="(\d+)">Triage</option>', html).group(1)
+    response = supervisor.post(f"/cases/{item.public_id}/route", data={"unit_id": unit_id, "assignee_id": detective_id},
+                               follow_redirects=True)
+    assert "Re-routed by hand by Sup → Triage" in parse_page(response).text
+    assert items(staff_app)[0].assignee.email == "det@example.org"
+    assert "case.rerouted" in audit_actions(staff_app)
+
+
+def test_notes_are_internal_and_audited(staff_app, public_site):
+    supervisor = person(staff_app, "sup@example.org", "supervisor", "Triage")
+    send_tip(public_site)
+    [item] = items(staff_app)
+    response = supervisor.post(f"/cases/{item.public_id}/notes", data={"body": "Called the school."},
+                               follow_redirects=True)
+    assert "Called the school." in parse_page(response).text
+    assert {"case.viewed", "case.note_added"} <= set(audit_actions(staff_app))
+
+
+def test_hostile_tip_text_is_shown_escaped_to_staff(staff_app, public_site):
+    admin = person(staff_app, "chief@example.org", "admin")
+    payloads = [payload for payload in xss_payloads() if "<" in payload][:25]
+    for payload in payloads:
+        send_tip(public_site, description=payload, where_text=payload[:500])
+    for item, payload in zip(items(staff_app), payloads, strict=True):
+        html = admin.get(f"/cases/{item.public_id}").get_data(as_text=True)
+        assert payload not in html
+
+
+def test_attachments_download_safely_and_each_download_is_audited(staff_app, public_site):
+    admin = person(staff_app, "chief@example.org", "admin")
+    photo = (DATA / "photo_with_gps.jpg").read_bytes()
+    send_tip(public_site, files=[(io.BytesIO(photo), "scene.jpg")])
+    [item] = items(staff_app)
+    html = admin.get(f"/cases/{item.public_id}").get_data(as_text=True)
+    assert "removed: GPS location" in html
+    link = re.search(r'href="(/cases/[^"]+/files/[^"]+)"', html).group(1)
+    with admin.get(link) as response:
+        assert response.status_code == 200
+        assert response.headers["Content-Disposition"].startswith("attachment;")
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert "sandbox" in response.headers["Content-Security-Policy"]
+        assert response.data[:2] == b"\xff\xd8"
+    assert "attachment.downloaded" in audit_actions(staff_app)
+
+
+def test_the_queue_searches_filters_and_pages(staff_app, public_site):
+    admin = person(staff_app, "chief@example.org", "admin")
+    for number in range(55):
+        send_tip(public_site, description=f"Routine tip number {number}")
+    send_tip(public_site, description="The stolen catalytic converters are in a garage")
+    assert "56 item(s), page 1 of 2" in parse_page(admin.get("/queue/")).text
+    second = parse_page(admin.get("/queue/?page=2"))
+    assert "page 2 of 2" in second.text and len([href for href in second.hrefs() if href.startswith("/cases/")]) == 6
+    found = parse_page(admin.get("/queue/?search=catalytic"))
+    assert "1 item(s)" in found.text
+    assert "0 item(s)" in parse_page(admin.get("/queue/?kind=report")).text
+    assert "0 item(s)" in parse_page(admin.get("/queue/?search=%25_%25")).text, "wildcards are literal"
