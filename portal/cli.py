@@ -12,7 +12,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from portal.exceptions import InvalidInput
 from portal.models import StaffRole
-from portal.services import audit, outbox, reports
+from portal.services import audit, casework, outbox, reports
 from portal.services.department import store_profile
 from portal.services.instance_secrets import write_missing_secrets
 from portal.services.seeding import seed_demo
@@ -82,6 +82,25 @@ def expire_reports_command() -> None:
     click.echo(f"Expired and deleted {count} report(s).")
 
 
+@click.group("casework", cls=AppGroup)
+def casework_group() -> None:
+    """Deadlines and digests for the back office (run from cron)."""
+
+
+@casework_group.command("escalate")
+def escalate_command() -> None:
+    """E-mail the unit supervisors of every newly overdue item (run every few minutes)."""
+    count = casework.escalate_overdue(current_app.config["PORTAL_STAFF_URL"])
+    click.echo(f"Escalated {count} overdue item(s).")
+
+
+@casework_group.command("digest")
+def digest_command() -> None:
+    """E-mail each supervisor the counts of their unit's queue (run daily)."""
+    count = casework.send_daily_digest(current_app.config["PORTAL_STAFF_URL"])
+    click.echo(f"Queued the digest for {count} supervisor(s).")
+
+
 @click.group("staff", cls=AppGroup)
 def staff_group() -> None:
     """Manage staff accounts."""
@@ -136,3 +155,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(reports_group)
     app.cli.add_command(staff_group)
     app.cli.add_command(audit_group)
+    app.cli.add_command(casework_group)

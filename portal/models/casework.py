@@ -58,6 +58,8 @@ class WorkItem(db.Model):
     route_reason: Mapped[str] = mapped_column(Text)
     open: Mapped[bool] = mapped_column(default=True, index=True)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # When the unit's supervisors were told it is overdue; set once.
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
     unit: Mapped[Unit] = relationship()

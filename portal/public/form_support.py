@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 from portal.exceptions import InvalidInput
 from portal.extensions import csrf
 from portal.services.attachments import Upload, UploadLimits
-from portal.services.casework import RoutingSettings
+from portal.services.assignment import RoutingSettings
 
 EXPIRED_NOTICE = (
     "For your security this form had expired. Nothing was lost: check what you wrote below and press "
@@ -31,7 +31,8 @@ def uploads_from(files) -> list[Upload]:
 
 
 def routing_settings() -> RoutingSettings:
-    return RoutingSettings(current_app.config["PORTAL_FALLBACK_UNIT"], current_app.config["PORTAL_DEADLINE_HOURS"])
+    config = current_app.config
+    return RoutingSettings(config["PORTAL_FALLBACK_UNIT"], config["PORTAL_DEADLINE_HOURS"], config["PORTAL_STAFF_URL"])
 
 
 def non_emergency_phone() -> str:

@@ -8,7 +8,6 @@ never confirms that an item exists.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -18,57 +17,26 @@ from sqlalchemy import Select, func, or_
 from portal import sanitize
 from portal.exceptions import InvalidInput, NotFound, PermissionDenied
 from portal.extensions import db
-from portal.models import Attachment, Report, RoutingRule, StaffRole, StaffUser, Tip, Unit, WorkItem, WorkNote
-from portal.services import audit, routing, storage
+from portal.models import (
+    Attachment,
+    Report,
+    ReportStatus,
+    RoutingRule,
+    StaffRole,
+    StaffUser,
+    Tip,
+    TipStatus,
+    Unit,
+    WorkItem,
+    WorkNote,
+)
+from portal.services import audit, outbox, reports, routing, storage, tips
+from portal.services.assignment import notify_assignee, view_of
 from portal.services.staff_accounts import find_or_create_unit
 
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 50
-
-
-@dataclass(frozen=True)
-class RoutingSettings:
-    fallback_unit: str
-    # Hours to the deadline, by category slug, then by kind ("tip", "report").
-    deadline_hours: Mapping[str, float]
-
-
-def view_of(rule: RoutingRule) -> routing.RuleView:
-    return routing.RuleView(rule.id, rule.position, rule.name, rule.kind, rule.category,
-                            routing.split_list(rule.keywords), routing.split_list(rule.places), rule.unit.name)
-
-
-def rule_views() -> list[routing.RuleView]:
-    rules = db.session.scalars(db.select(RoutingRule).where(RoutingRule.active).order_by(RoutingRule.position))
-    return [view_of(rule) for rule in rules]
-
-
-def least_loaded_member(unit: Unit) -> StaffUser | None:
-    members = [member for member in unit.members if member.active]
-    if not members:
-        return None
-    counts = dict(db.session.execute(
-        db.select(WorkItem.assignee_id, func.count()).where(WorkItem.open, WorkItem.assignee_id.in_(
-            [member.id for member in members])).group_by(WorkItem.assignee_id)).all())
-    return min(members, key=lambda member: (counts.get(member.id, 0), member.id))
-
-
-def route_submission(facts: routing.SubmissionFacts, settings: RoutingSettings, now: datetime, *,
-                     tip: Tip | None = None, report: Report | None = None) -> WorkItem:
-    """Make the work item of a new submission, in the caller's transaction."""
-    decision = routing.choose_route(facts, rule_views(), settings.fallback_unit)
-    rule = db.session.get(RoutingRule, decision.rule_id) if decision.rule_id else None
-    unit = rule.unit if rule else find_or_create_unit(settings.fallback_unit)
-    assignee = rule.assignee if rule and rule.assignee else None
-    if rule and rule.assign_to_member and assignee is None:
-        assignee = least_loaded_member(unit)
-    hours = settings.deadline_hours.get(facts.category, settings.deadline_hours.get(facts.kind, 72))
-    item = WorkItem(kind=facts.kind, category=facts.category, tip=tip, report=report, unit=unit, assignee=assignee,
-                    rule_id=rule.id if rule else None, route_reason=decision.reason,
-                    due_at=now + timedelta(hours=hours), created_at=now)
-    db.session.add(item)
-    return item
 
 
 def visible_items(user: StaffUser) -> Select:
@@ -158,7 +126,7 @@ def add_note(user: StaffUser, public_id: str, body: str) -> WorkNote:
     return note
 
 
-def reroute(user: StaffUser, public_id: str, unit_id: int, assignee_id: int | None) -> WorkItem:
+def reroute(user: StaffUser, public_id: str, unit_id: int, assignee_id: int | None, staff_url: str) -> WorkItem:
     """Re-routing by hand: supervisors and admins only, always audited."""
     if user.role not in (StaffRole.ADMIN, StaffRole.SUPERVISOR):
         raise PermissionDenied("re-routing")
@@ -174,8 +142,83 @@ def reroute(user: StaffUser, public_id: str, unit_id: int, assignee_id: int | No
     item.route_reason = f"Re-routed by hand by {user.display_name} → {unit.name}"
     audit.record("case.rerouted", user.email, staff_user_id=user.id, target=item.public_id,
                  detail=f"{before} -> {unit.name}/{assignee.display_name if assignee else '-'}")
+    notify_assignee(item, staff_url, datetime.now(timezone.utc))
     db.session.commit()
     return item
+
+
+def set_item_open(user: StaffUser, public_id: str, is_open: bool) -> WorkItem:
+    item = item_for(user, public_id)
+    item.open = is_open
+    audit.record("case.reopened" if is_open else "case.closed", user.email, staff_user_id=user.id,
+                 target=item.public_id)
+    db.session.commit()
+    return item
+
+
+def reply_to_tipster(user: StaffUser, public_id: str, body: str, status: TipStatus | None,
+                     public_message: str | None) -> None:
+    """A message the tipster reads when checking on the tip, and optionally a new public status."""
+    item = item_for(user, public_id)
+    if item.tip is None:
+        raise NotFound("tip")
+    audit.record("case.tipster_contacted", user.email, staff_user_id=user.id, target=item.public_id)
+    if body.strip():
+        tips.reply_to_tipster(item.tip.public_id, user.id, body)
+    if status is not None:
+        tips.set_public_status(item.tip.public_id, status, public_message or "")
+    db.session.commit()
+
+
+def decide_report(user: StaffUser, public_id: str, to_status: ReportStatus, site_url: str, *, message: str = "",
+                  case_number: str = "") -> None:
+    item = item_for(user, public_id)
+    if item.report is None:
+        raise NotFound("report")
+    audit.record("case.report_decided", user.email, staff_user_id=user.id, target=item.public_id,
+                 detail=to_status.value)
+    reports.change_report_status(item.report.public_id, user.id, to_status, site_url, message=message,
+                                 case_number=case_number)
+
+
+def unit_supervisors(unit_id: int) -> list[StaffUser]:
+    supervisors = list(db.session.scalars(db.select(StaffUser).where(
+        StaffUser.unit_id == unit_id, StaffUser.role == StaffRole.SUPERVISOR, StaffUser.active)))
+    return supervisors or list(db.session.scalars(db.select(StaffUser).where(
+        StaffUser.role == StaffRole.ADMIN, StaffUser.active)))
+
+
+def escalate_overdue(staff_url: str, now: datetime | None = None) -> int:
+    """Tell the supervisors of each overdue item's unit (admins when it has none), once per item."""
+    now = now or datetime.now(timezone.utc)
+    overdue = list(db.session.scalars(db.select(WorkItem).where(
+        WorkItem.open, WorkItem.due_at < now, WorkItem.escalated_at.is_(None))))
+    for item in overdue:
+        for supervisor in unit_supervisors(item.unit_id):
+            outbox.queue_email(supervisor.email, f"Overdue {item.kind} in the {item.unit.name} queue",
+                               f"A {item.kind} in the {item.unit.name} queue passed its deadline.\n"
+                               f"Open it: {staff_url}/cases/{item.public_id}", now)
+        item.escalated_at = now
+        audit.record("case.escalated", "deadline check", target=item.public_id)
+    db.session.commit()
+    return len(overdue)
+
+
+def send_daily_digest(staff_url: str, now: datetime | None = None) -> int:
+    """One e-mail per active supervisor: open, overdue and new items in their unit's queue."""
+    now = now or datetime.now(timezone.utc)
+    supervisors = list(db.session.scalars(db.select(StaffUser).where(
+        StaffUser.role == StaffRole.SUPERVISOR, StaffUser.active, StaffUser.unit_id.is_not(None))))
+    for supervisor in supervisors:
+        in_unit = db.select(func.count()).select_from(WorkItem).where(WorkItem.unit_id == supervisor.unit_id)
+        open_count = db.session.scalar(in_unit.where(WorkItem.open))
+        overdue = db.session.scalar(in_unit.where(WorkItem.open, WorkItem.due_at < now))
+        new = db.session.scalar(in_unit.where(WorkItem.created_at >= now - timedelta(days=1)))
+        outbox.queue_email(supervisor.email, f"Daily digest: {supervisor.unit.name} queue",
+                           f"{supervisor.unit.name} queue: {open_count} open, {overdue} overdue, "
+                           f"{new} new in the last 24 hours.\nOpen the queue: {staff_url}/queue/", now)
+    db.session.commit()
+    return len(supervisors)
 
 
 def attachment_file(user: StaffUser, public_id: str, attachment_public_id: str, upload_folder: str) -> tuple[Path, str]:

@@ -29,7 +29,7 @@ from portal.models import (
     WorkItem,
     WorkNote,
 )
-from portal.services import attachments, audit, casework, outbox, passphrases, routing, storage
+from portal.services import assignment, attachments, audit, outbox, passphrases, routing, storage
 from portal.services.attachments import AttachmentReceipt, Upload, UploadLimits
 
 log = logging.getLogger(__name__)
@@ -218,7 +218,7 @@ def copy_email_body(report: Report, type_name: str, site_url: str, time_zone: st
 
 def file_report(entry: ReportInput, report_types: Mapping[str, Mapping[str, Any]], loss_limit: int,
                 uploads: Sequence[Upload], upload_folder: str, limits: UploadLimits, site_url: str,
-                time_zone: str, routing_settings: casework.RoutingSettings,
+                time_zone: str, routing_settings: assignment.RoutingSettings,
                 now: datetime | None = None) -> ReportReceipt:
     """Store the report, its items and files, and queue the reporter's copy, in one unit of work."""
     now = now or datetime.now(timezone.utc)
@@ -259,7 +259,7 @@ def file_report(entry: ReportInput, report_types: Mapping[str, Mapping[str, Any]
     report.history.append(ReportStatusChange(from_status=None, to_status=ReportStatus.SUBMITTED, created_at=now))
     cleaned = attachments.clean_uploads(uploads, limits)
     db.session.add(report)
-    casework.route_submission(routing.SubmissionFacts("report", report.report_type, report.narrative, report.location),
+    assignment.route_submission(routing.SubmissionFacts("report", report.report_type, report.narrative, report.location),
                               routing_settings, now, report=report)
     outbox.queue_email(email, f"Your report {report.reference} was received",
                        copy_email_body(report, report_type["name"], site_url, time_zone), now)

@@ -21,7 +21,7 @@ from portal import sanitize
 from portal.exceptions import InvalidInput, NotFound
 from portal.extensions import db
 from portal.models import MessageAuthor, TermsVersion, Tip, TipCategory, TipMessage, TipStatus
-from portal.services import attachments, casework, passphrases, routing
+from portal.services import assignment, attachments, passphrases, routing
 from portal.services.attachments import AttachmentReceipt, Upload, UploadLimits
 
 log = logging.getLogger(__name__)
@@ -98,7 +98,7 @@ def submit_tip(
     form_nonce: str,
     upload_folder: str,
     limits: UploadLimits,
-    routing_settings: casework.RoutingSettings,
+    routing_settings: assignment.RoutingSettings,
 ) -> TipReceipt:
     """Store a tip and its cleaned files in one unit of work and return its receipt."""
     key = submission_key(form_nonce)
@@ -137,7 +137,7 @@ def submit_tip(
         longitude=longitude, created_at=created_at, updated_at=created_at, **fields,
     )
     db.session.add(tip)
-    casework.route_submission(
+    assignment.route_submission(
         routing.SubmissionFacts("tip", category.slug, fields["description"], fields["where_text"]),
         routing_settings, created_at, tip=tip)
     try:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, g, redirect, render_template, send_file, url_for
 from wtforms.fields.choices import SelectChoice
 
-from portal.exceptions import InvalidInput
-from portal.models import StaffRole
+from portal.exceptions import InvalidInput, PermissionDenied
+from portal.models import ReportStatus, StaffRole, TipStatus
 from portal.services import casework, staff_accounts
 from portal.staff.decorators import role_required
-from portal.staff.forms import NoteForm, RerouteForm
+from portal.staff.forms import NoteForm, ReportDecisionForm, RerouteForm, StateForm, TipReplyForm
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -24,10 +24,54 @@ def reroute_form(item) -> RerouteForm:
     return form
 
 
-def render_detail(item, note_form: NoteForm | None = None, status: int = 200):
+def render_detail(item, note_form: NoteForm | None = None, status: int = 200, reply_form: TipReplyForm | None = None,
+                  decision_form: ReportDecisionForm | None = None):
     can_reroute = g.staff.role in (StaffRole.ADMIN, StaffRole.SUPERVISOR)
-    return render_template("staff/cases/detail.html", item=item, note_form=note_form or NoteForm(formdata=None),
-                           reroute_form=reroute_form(item) if can_reroute else None), status
+    return render_template(
+        "staff/cases/detail.html", item=item, note_form=note_form or NoteForm(formdata=None),
+        reroute_form=reroute_form(item) if can_reroute else None, state_form=StateForm(),
+        reply_form=(reply_form or TipReplyForm(formdata=None)) if item.tip else None,
+        decision_form=(decision_form or ReportDecisionForm(formdata=None)) if item.report else None), status
+
+
+@bp.post("/<uuid:public_id>/<any(close, reopen):change>")
+def set_state(public_id, change: str):
+    if StateForm().validate_on_submit():
+        casework.set_item_open(g.staff, str(public_id), change == "reopen")
+        flash("Closed." if change == "close" else "Reopened.")
+    return redirect(url_for("cases.detail", public_id=public_id))
+
+
+@bp.post("/<uuid:public_id>/tipster")
+def reply(public_id):
+    form = TipReplyForm()
+    if form.validate_on_submit():
+        status = TipStatus(form.status.data) if form.status.data else None
+        try:
+            casework.reply_to_tipster(g.staff, str(public_id), form.body.data or "", status, form.public_message.data)
+        except InvalidInput as error:
+            form.body.errors.append(str(error))
+        else:
+            flash("Sent to the tipster: they see it when they check on their tip.")
+            return redirect(url_for("cases.detail", public_id=public_id))
+    return render_detail(casework.item_for(g.staff, str(public_id)), status=400, reply_form=form)
+
+
+@bp.post("/<uuid:public_id>/decision")
+def decide(public_id):
+    form = ReportDecisionForm()
+    if form.validate_on_submit():
+        try:
+            casework.decide_report(g.staff, str(public_id), ReportStatus(form.decision.data),
+                                   current_app.config["PORTAL_SITE_URL"].rstrip("/"), message=form.message.data or "",
+                                   case_number=form.case_number.data or "")
+        except (InvalidInput, PermissionDenied) as error:
+            form.message.errors.append(str(error) if isinstance(error, InvalidInput) else
+                                       "That step is not possible from the report's current status.")
+        else:
+            flash("Decision recorded; the reporter was e-mailed.")
+            return redirect(url_for("cases.detail", public_id=public_id))
+    return render_detail(casework.item_for(g.staff, str(public_id)), status=400, decision_form=form)
 
 
 @bp.get("/<uuid:public_id>")
@@ -56,7 +100,8 @@ def reroute(public_id):
     form = reroute_form(item)
     if form.validate_on_submit():
         try:
-            casework.reroute(g.staff, str(public_id), form.unit_id.data, form.assignee_id.data or None)
+            casework.reroute(g.staff, str(public_id), form.unit_id.data, form.assignee_id.data or None,
+                             current_app.config["PORTAL_STAFF_URL"])
             flash("Routing changed.")
         except InvalidInput as error:
             flash(str(error))

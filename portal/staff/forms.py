@@ -93,3 +93,26 @@ class RuleForm(FlaskForm):
 
 class RuleToggleForm(FlaskForm):
     """Enable or disable: carries only the CSRF token; the URL names the rule."""
+
+
+class StateForm(FlaskForm):
+    """Close or reopen: carries only the CSRF token; the URL says which."""
+
+
+class TipReplyForm(FlaskForm):
+    body = TextAreaField("Message to the tipster (they read it when they check on the tip)",
+                         validators=[Length(max=10_000)])
+    status = SelectField("Public status", choices=[SelectChoice("", "Leave as it is"),
+                                                   SelectChoice("received", "Received"),
+                                                   SelectChoice("under_review", "Under review"),
+                                                   SelectChoice("closed", "Closed")])
+    public_message = TextAreaField("Public status message (optional)", validators=[Length(max=10_000)])
+
+
+class ReportDecisionForm(FlaskForm):
+    decision = SelectField("Decision", choices=[SelectChoice("under_review", "Start review"),
+                                                SelectChoice("approved", "Approve: open an official case"),
+                                                SelectChoice("rejected", "Reject (give the reason)"),
+                                                SelectChoice("more_info_needed", "Ask the reporter for more information")])
+    case_number = StringField("Official case number (to approve)", validators=[Length(max=40)])
+    message = TextAreaField("Reason or question (the reporter reads it)", validators=[Length(max=10_000)])

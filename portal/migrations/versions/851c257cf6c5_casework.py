@@ -1,8 +1,8 @@
 """routing rules, work items and notes
 
-Revision ID: 93fe63b264a0
+Revision ID: 851c257cf6c5
 Revises: 5a26193c7ae4
-Create Date: 2026-11-24 09:09:45.781177
+Create Date: 2026-11-24 09:13:55.427097
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '93fe63b264a0'
+revision = '851c257cf6c5'
 down_revision = '5a26193c7ae4'
 branch_labels = None
 depends_on = None
@@ -49,6 +49,7 @@ def upgrade():
     sa.Column('route_reason', sa.Text(), nullable=False),
     sa.Column('open', sa.Boolean(), nullable=False),
     sa.Column('due_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('escalated_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint('(tip_id IS NULL) <> (report_id IS NULL)', name=op.f('ck_work_item_one_submission')),
     sa.ForeignKeyConstraint(['assignee_id'], ['staff_user.id'], name=op.f('fk_work_item_assignee_id_staff_user')),
