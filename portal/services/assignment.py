@@ -14,6 +14,7 @@ from sqlalchemy import func
 
 from portal.extensions import db
 from portal.models import Report, RoutingRule, StaffUser, Tip, Unit, WorkItem
+from portal.models.base import new_public_id
 from portal.services import outbox, routing
 from portal.services.staff_accounts import find_or_create_unit
 
@@ -67,7 +68,8 @@ def route_submission(facts: routing.SubmissionFacts, settings: RoutingSettings, 
     if rule and rule.assign_to_member and assignee is None:
         assignee = least_loaded_member(unit)
     hours = settings.deadline_hours.get(facts.category, settings.deadline_hours.get(facts.kind, 72))
-    item = WorkItem(kind=facts.kind, category=facts.category, tip=tip, report=report, unit=unit, assignee=assignee,
+    # The id is set now, not at flush, because the assignee's e-mail links to it.
+    item = WorkItem(public_id=new_public_id(), kind=facts.kind, category=facts.category, tip=tip, report=report, unit=unit, assignee=assignee,
                     rule_id=rule.id if rule else None, route_reason=decision.reason,
                     due_at=now + timedelta(hours=hours), created_at=now)
     db.session.add(item)

@@ -12,6 +12,7 @@ from portal.extensions import db
 from portal.models import AuditEntry, WorkItem
 from tests.conftest import PASSWORD
 from tests.helpers import DATA, TipActions, parse_page, sign_in, xss_payloads
+from tests.mail import send_outbox
 
 
 @pytest.fixture
@@ -204,3 +205,91 @@ def test_the_queue_searches_filters_and_pages(staff_app, public_site):
     assert "1 item(s)" in found.text
     assert "0 item(s)" in parse_page(admin.get("/queue/?kind=report")).text
     assert "0 item(s)" in parse_page(admin.get("/queue/?search=%25_%25")).text, "wildcards are literal"
+
+
+def test_the_assignee_is_told_where_but_never_what(staff_app, make_app, mail_server):
+    site = make_app("public", PORTAL_TIP_MIN_FILL_SECONDS=0, **mail_server.settings())
+    site.test_cli_runner().invoke(args=["seed-demo"])
+    admin = person(staff_app, "chief@example.org", "admin")
+    person(staff_app, "ana@example.org", "investigator", "Youth")
+    add_rule(admin, name="Online", category="online-crime", unit_name="Youth", assign_to_member="y")
+    send_tip(site, category="online-crime", description="SECRET DETAIL about a bully")
+    send_outbox(site)
+    [message] = [message for message in mail_server.messages if message["To"] == "ana@example.org"]
+    body = message.get_content()
+    assert "A tip was assigned to you in the Youth queue." in body
+    assert f"/cases/{items(staff_app)[0].public_id}" in body
+    assert "SECRET DETAIL" not in body and "SECRET DETAIL" not in message["Subject"]
+
+
+def test_overdue_items_are_escalated_once_to_the_unit_supervisor(staff_app, public_site, mail_server):
+    staff_app.config.update(mail_server.settings())
+    admin = person(staff_app, "chief@example.org", "admin")
+    person(staff_app, "sup@example.org", "supervisor", "Youth")
+    add_rule(admin, name="Missing", category="missing-persons", unit_name="Youth")
+    send_tip(public_site, category="missing-persons", description="Missing child")
+    runner = staff_app.test_cli_runner()
+    assert "Escalated 0 overdue item(s)." in runner.invoke(args=["casework", "escalate"]).output
+    with staff_app.app_context():
+        db.session.execute(db.update(WorkItem).values(due_at=datetime.now(timezone.utc) - timedelta(minutes=1)))
+        db.session.commit()
+    assert "Escalated 1 overdue item(s)." in runner.invoke(args=["casework", "escalate"]).output
+    assert "Escalated 0 overdue item(s)." in runner.invoke(args=["casework", "escalate"]).output, "only once"
+    send_outbox(staff_app)
+    [message] = [message for message in mail_server.messages if message["To"] == "sup@example.org"]
+    assert message["Subject"] == "Overdue tip in the Youth queue"
+    assert "Missing child" not in message.get_content()
+
+
+def test_supervisors_get_a_daily_digest_with_counts(staff_app, public_site, mail_server):
+    staff_app.config.update(mail_server.settings())
+    person(staff_app, "sup@example.org", "supervisor", "Triage")
+    for _ in range(3):
+        send_tip(public_site)
+    assert "Queued the digest for 1 supervisor(s)." in staff_app.test_cli_runner().invoke(
+        args=["casework", "digest"]).output
+    send_outbox(staff_app)
+    [message] = mail_server.messages
+    assert "Triage queue: 3 open, 0 overdue, 3 new in the last 24 hours." in message.get_content()
+
+
+def test_staff_write_to_the_tipster_who_reads_it_when_checking(staff_app, public_site):
+    supervisor = person(staff_app, "sup@example.org", "supervisor", "Triage")
+    tipster = TipActions(public_site.test_client())
+    tip_number, passphrase = tipster.credentials(tipster.submit())
+    [item] = items(staff_app)
+    response = supervisor.post(f"/cases/{item.public_id}/tipster", data={
+        "body": "Can you say which car?", "status": "under_review", "public_message": "We are on it."},
+        follow_redirects=True)
+    assert "Sent to the tipster" in parse_page(response).text
+    text = parse_page(tipster.check(tip_number, passphrase)).text
+    assert "Under review" in text and "We are on it." in text and "Can you say which car?" in text
+    assert "case.tipster_contacted" in audit_actions(staff_app)
+
+
+def test_staff_decide_a_report_from_its_page(staff_app, make_app, mail_server):
+    from tests.helpers import ReporterActions
+
+    site = make_app("public", **mail_server.settings())
+    site.test_cli_runner().invoke(args=["seed-demo"])
+    reporter = ReporterActions(site.test_client())
+    reference = reporter.reference(reporter.file())
+    records = person(staff_app, "rec@example.org", "records", "Triage")
+    [item] = items(staff_app)
+    refused = records.post(f"/cases/{item.public_id}/decision", data={"decision": "approved", "case_number": ""})
+    assert refused.status_code == 400 and "needs the official case number" in parse_page(refused).text
+    records.post(f"/cases/{item.public_id}/decision", data={"decision": "approved", "case_number": "26-000777"})
+    assert "26-000777" in parse_page(reporter.lookup(reference)).text
+    again = records.post(f"/cases/{item.public_id}/decision", data={"decision": "rejected", "message": "x"})
+    assert "not possible from the report's current status" in parse_page(again).text
+
+
+def test_items_can_be_closed_and_reopened(staff_app, public_site):
+    supervisor = person(staff_app, "sup@example.org", "supervisor", "Triage")
+    send_tip(public_site)
+    [item] = items(staff_app)
+    supervisor.post(f"/cases/{item.public_id}/close")
+    assert "0 item(s)" in parse_page(supervisor.get("/queue/")).text
+    assert "1 item(s)" in parse_page(supervisor.get("/queue/?state=closed")).text
+    supervisor.post(f"/cases/{item.public_id}/reopen")
+    assert "1 item(s)" in parse_page(supervisor.get("/queue/")).text
