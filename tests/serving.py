@@ -38,9 +38,11 @@ def server_environment(database_url: str, port: int, **settings: str) -> dict[st
     return environ
 
 
-def run_flask(environ: dict[str, str], *args: str) -> None:
-    subprocess.run([sys.executable, "-m", "flask", "--app", "portal", *args], cwd=ROOT, env=environ,
-                   check=True, capture_output=True)
+def run_flask(environ: dict[str, str], *args: str, input: str | None = None) -> str:
+    """Run an operator command; returns what it printed."""
+    result = subprocess.run([sys.executable, "-m", "flask", "--app", "portal", *args], cwd=ROOT, env=environ,
+                            check=True, capture_output=True, text=True, input=input)
+    return result.stdout
 
 
 def wait_until_listening(port: int, process: subprocess.Popen, seconds: float = 30) -> None:

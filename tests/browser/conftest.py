@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -17,16 +19,23 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 PHONE = {"width": 360, "height": 740}
 
 
-@pytest.fixture(scope="module")
-def served_portal(tmp_path_factory) -> Iterator[Server]:
-    folder = tmp_path_factory.mktemp("browser")
+@contextmanager
+def serve_portal(folder: Path, **settings: str) -> Iterator[Server]:
+    """Both zones served by gunicorn as `make run` does, over a migrated, seeded database."""
     port = free_port()
-    environ = server_environment(TEST_DATABASE_URL or f"sqlite:///{folder}/browser.db", port)
-    if TEST_DATABASE_URL:
-        pytest.skip("browser tests run once, on SQLite")
+    environ = server_environment(f"sqlite:///{folder}/browser.db", port, **settings)
     run_flask(environ, "db", "upgrade")
     run_flask(environ, "seed-demo")
     with Server(gunicorn_command(), environ, port) as server:
+        server.environ = environ
+        yield server
+
+
+@pytest.fixture(scope="module")
+def served_portal(tmp_path_factory) -> Iterator[Server]:
+    if TEST_DATABASE_URL:
+        pytest.skip("browser tests run once, on SQLite")
+    with serve_portal(tmp_path_factory.mktemp("browser")) as server:
         yield server
 
 
