@@ -90,14 +90,14 @@ def casework_group() -> None:
 @casework_group.command("escalate")
 def escalate_command() -> None:
     """E-mail the unit supervisors of every newly overdue item (run every few minutes)."""
-    count = casework.escalate_overdue(current_app.config["PORTAL_STAFF_URL"])
+    count = casework.escalate_overdue(current_app.config["PORTAL_BACK_OFFICE_URL"])
     click.echo(f"Escalated {count} overdue item(s).")
 
 
 @casework_group.command("digest")
 def digest_command() -> None:
     """E-mail each supervisor the counts of their unit's queue (run daily)."""
-    count = casework.send_daily_digest(current_app.config["PORTAL_STAFF_URL"])
+    count = casework.send_daily_digest(current_app.config["PORTAL_BACK_OFFICE_URL"])
     click.echo(f"Queued the digest for {count} supervisor(s).")
 
 

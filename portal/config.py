@@ -114,7 +114,7 @@ class BaseConfig:
     # Where a submission goes when no routing rule matches, and how long each kind may wait.
     PORTAL_FALLBACK_UNIT = "Triage"
     # The back office's address, for links in staff e-mail (never the content of a tip).
-    PORTAL_STAFF_URL = "http://127.0.0.1:5000/staff"
+    PORTAL_BACK_OFFICE_URL = "http://127.0.0.1:5000/staff"
     PORTAL_DEADLINE_HOURS = {"missing-persons": 1, "tip": 72, "report": 72}
 
     PORTAL_JURISDICTION_PLACES = ["Deerfield"]

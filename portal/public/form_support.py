@@ -32,7 +32,8 @@ def uploads_from(files) -> list[Upload]:
 
 def routing_settings() -> RoutingSettings:
     config = current_app.config
-    return RoutingSettings(config["PORTAL_FALLBACK_UNIT"], config["PORTAL_DEADLINE_HOURS"], config["PORTAL_STAFF_URL"])
+    return RoutingSettings(config["PORTAL_FALLBACK_UNIT"], config["PORTAL_DEADLINE_HOURS"],
+                           config["PORTAL_BACK_OFFICE_URL"])
 
 
 def non_emergency_phone() -> str:

@@ -101,7 +101,7 @@ def reroute(public_id):
     if form.validate_on_submit():
         try:
             casework.reroute(g.staff, str(public_id), form.unit_id.data, form.assignee_id.data or None,
-                             current_app.config["PORTAL_STAFF_URL"])
+                             current_app.config["PORTAL_BACK_OFFICE_URL"])
             flash("Routing changed.")
         except InvalidInput as error:
             flash(str(error))
