@@ -256,6 +256,24 @@ def add_rule(user: StaffUser, *, name: str, kind: str, category: str, keywords: 
     return rule
 
 
+def move_rule(user: StaffUser, rule_id: int, up: bool) -> None:
+    """Swap a rule with its neighbour, so that order (which decides) can be changed."""
+    if user.role not in (StaffRole.ADMIN, StaffRole.SUPERVISOR):
+        raise PermissionDenied("routing rules")
+    rules = list_rules()
+    index = next((position for position, rule in enumerate(rules) if rule.id == rule_id), None)
+    if index is None:
+        raise NotFound("routing rule")
+    other = index - 1 if up else index + 1
+    if not 0 <= other < len(rules):
+        return
+    first, second = rules[index], rules[other]
+    first.position, second.position = second.position, first.position
+    audit.record("routing.rule_moved", user.email, staff_user_id=user.id, target=f"rule {first.name}",
+                 detail=f"now at position {first.position}")
+    db.session.commit()
+
+
 def set_rule_active(user: StaffUser, rule_id: int, active: bool) -> RoutingRule:
     if user.role not in (StaffRole.ADMIN, StaffRole.SUPERVISOR):
         raise PermissionDenied("routing rules")

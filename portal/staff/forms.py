@@ -61,6 +61,8 @@ class QueueFilterForm(FlaskForm):
     state = SelectField("State", choices=[SelectChoice("open", "Open"), SelectChoice("closed", "Closed"),
                                           SelectChoice("", "All")], validate_choice=False)
     category = StringField("Category", validators=[Length(max=60)])
+    unit = SelectField("Unit", coerce=int, validate_choice=False)
+    assignee = SelectField("Assigned to", coerce=int, validate_choice=False)
     search = StringField("Search the text", validators=[Length(max=200)])
     overdue = SelectField("Deadline", choices=[SelectChoice("", "Any"), SelectChoice("yes", "Overdue only")],
                           validate_choice=False)

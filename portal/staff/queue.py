@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from flask import Blueprint, g, render_template, request
+from wtforms.fields.choices import SelectChoice
 
-from portal.services import casework
+from portal.services import casework, staff_accounts
 from portal.staff.forms import QueueFilterForm
 
 bp = Blueprint("queue", __name__, url_prefix="/queue")
@@ -15,10 +16,16 @@ bp = Blueprint("queue", __name__, url_prefix="/queue")
 @bp.get("/")
 def index():
     form = QueueFilterForm(formdata=request.args)
+    units = staff_accounts.list_units()
+    form.unit.choices = [SelectChoice(0, "Any unit")] + [SelectChoice(unit.id, unit.name) for unit in units]
+    form.assignee.choices = [SelectChoice(0, "Anyone")] + [
+        SelectChoice(member.id, member.display_name) for unit in units for member in unit.members]
     form.validate()
     filters = casework.QueueFilters(
         kind=form.kind.data or "", category=(form.category.data or "").strip(),
         state=form.state.data if form.state.data is not None else "open", overdue=form.overdue.data == "yes",
+        unit_id=form.unit.data or None if not form.unit.errors else None,
+        assignee_id=form.assignee.data or None if not form.assignee.errors else None,
         search=form.search.data or "", oldest_first=form.sort.data != "newest",
         page=form.page.data if not form.page.errors and form.page.data else 1)
     page = casework.list_queue(g.staff, filters)

@@ -31,9 +31,12 @@ def index():
                            toggle_form=RuleToggleForm()), 400 if form.errors else 200
 
 
-@bp.post("/<int:rule_id>/<any(enable, disable):change>")
+@bp.post("/<int:rule_id>/<any(enable, disable, up, down):change>")
 @role_required(StaffRole.ADMIN, StaffRole.SUPERVISOR)
 def toggle(rule_id: int, change: str):
     if RuleToggleForm().validate_on_submit():
-        casework.set_rule_active(g.staff, rule_id, change == "enable")
+        if change in ("up", "down"):
+            casework.move_rule(g.staff, rule_id, change == "up")
+        else:
+            casework.set_rule_active(g.staff, rule_id, change == "enable")
     return redirect(url_for("rules.index"))

@@ -293,3 +293,31 @@ def test_items_can_be_closed_and_reopened(staff_app, public_site):
     assert "1 item(s)" in parse_page(supervisor.get("/queue/?state=closed")).text
     supervisor.post(f"/cases/{item.public_id}/reopen")
     assert "1 item(s)" in parse_page(supervisor.get("/queue/")).text
+
+
+def test_moving_a_rule_up_changes_which_rule_decides(staff_app, public_site):
+    admin = person(staff_app, "chief@example.org", "admin")
+    add_rule(admin, name="Drugs", category="drugs", unit_name="Narcotics")
+    add_rule(admin, name="Park", keywords="park", unit_name="Patrol")
+    send_tip(public_site, category="drugs", description="Dealing in the park")
+    with staff_app.app_context():
+        from portal.models import RoutingRule
+
+        park_id = db.session.scalars(db.select(RoutingRule.id).where(RoutingRule.name == "Park")).one()
+    admin.post(f"/rules/{park_id}/up")
+    send_tip(public_site, category="drugs", description="Dealing in the park again")
+    assert [item.unit.name for item in items(staff_app)] == ["Narcotics", "Patrol"]
+    assert "routing.rule_moved" in audit_actions(staff_app)
+
+
+def test_the_queue_filters_by_unit_and_assignee(staff_app, public_site):
+    admin = person(staff_app, "chief@example.org", "admin")
+    person(staff_app, "ana@example.org", "investigator", "Youth")
+    add_rule(admin, name="Online", category="online-crime", unit_name="Youth", assign_to_member="y")
+    send_tip(public_site, category="online-crime")
+    send_tip(public_site, category="drugs")
+    youth, triage = items(staff_app)
+    assert "1 item(s)" in parse_page(admin.get(f"/queue/?unit={youth.unit.id}")).text
+    assert "1 item(s)" in parse_page(admin.get(f"/queue/?assignee={youth.assignee.id}")).text
+    assert "2 item(s)" in parse_page(admin.get("/queue/?unit=0&assignee=0")).text
+    assert "2 item(s)" in parse_page(admin.get("/queue/?unit=abc")).text, "a bad filter is ignored, not a 500"
