@@ -233,6 +233,25 @@ def set_active(target_public_id: str, active: bool, by: StaffUser) -> StaffUser:
     return user
 
 
+def update_placement(target_public_id: str, role: str, unit_name: str, by: StaffUser) -> StaffUser:
+    """Change someone's role or unit (an empty unit name takes them out of any unit)."""
+    user = db.session.scalars(db.select(StaffUser).where(StaffUser.public_id == target_public_id)).first()
+    if user is None:
+        raise NotFound("staff user")
+    try:
+        new_role = StaffRole(role)
+    except ValueError:
+        raise InvalidInput(f"Unknown role {role!r}.", "role") from None
+    if user.id == by.id and new_role != StaffRole.ADMIN:
+        raise InvalidInput("You cannot take away your own admin role.", "role")
+    user.role = new_role
+    user.unit = find_or_create_unit(unit_name) if unit_name.strip() else None
+    audit.record("account.placed", by.email, staff_user_id=by.id, target=user.email,
+                 detail=f"role={new_role.value} unit={user.unit.name if user.unit else ''}")
+    db.session.commit()
+    return user
+
+
 def list_accounts() -> list[StaffUser]:
     return list(db.session.scalars(db.select(StaffUser).order_by(StaffUser.display_name)))
 

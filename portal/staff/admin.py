@@ -8,14 +8,15 @@ from portal.exceptions import InvalidInput
 from portal.models import StaffRole
 from portal.services import audit, staff_accounts
 from portal.staff.decorators import role_required
-from portal.staff.forms import AccountForm, ActiveForm
+from portal.staff.forms import AccountForm, ActiveForm, PlacementForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 def render_accounts(form: AccountForm, status: int = 200):
     return render_template("staff/admin/accounts.html", form=form, accounts=staff_accounts.list_accounts(),
-                           units=staff_accounts.list_units(), active_form=ActiveForm()), status
+                           units=staff_accounts.list_units(), active_form=ActiveForm(),
+                           placement_form=PlacementForm), status
 
 
 @bp.route("/accounts", methods=["GET", "POST"])
@@ -43,6 +44,20 @@ def set_active(public_id, change: str):
         try:
             user = staff_accounts.set_active(str(public_id), change == "activate", g.staff)
             flash(f"{user.display_name} is now {'active' if user.active else 'deactivated and signed out everywhere'}.")
+        except InvalidInput as error:
+            flash(str(error))
+    return redirect(url_for("admin.accounts"))
+
+
+@bp.post("/accounts/<uuid:public_id>/placement")
+@role_required(StaffRole.ADMIN)
+def placement(public_id):
+    # Each row's form has its own prefix, so the page has no duplicate field ids.
+    form = PlacementForm(prefix=str(public_id)[:8])
+    if form.validate_on_submit():
+        try:
+            user = staff_accounts.update_placement(str(public_id), form.role.data, form.unit.data or "", g.staff)
+            flash(f"{user.display_name} is now {user.role.value}" + (f" in {user.unit.name}." if user.unit else "."))
         except InvalidInput as error:
             flash(str(error))
     return redirect(url_for("admin.accounts"))

@@ -118,3 +118,8 @@ class ReportDecisionForm(FlaskForm):
                                                 SelectChoice("more_info_needed", "Ask the reporter for more information")])
     case_number = StringField("Official case number (to approve)", validators=[Length(max=40)])
     message = TextAreaField("Reason or question (the reporter reads it)", validators=[Length(max=10_000)])
+
+
+class PlacementForm(FlaskForm):
+    role = SelectField("Role", choices=[SelectChoice(role.value, role.value.capitalize()) for role in StaffRole])
+    unit = StringField("Unit", validators=[Length(max=Unit.MAX_NAME), NoControlCharacters()])

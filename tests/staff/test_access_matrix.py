@@ -13,7 +13,7 @@ from tests.conftest import PASSWORD
 from tests.helpers import TipActions, sign_in
 
 ROLES = ["admin", "supervisor", "investigator", "communications", "records"]
-ADMIN_ONLY = {"admin.accounts", "admin.set_active", "admin.audit_log"}
+ADMIN_ONLY = {"admin.accounts", "admin.set_active", "admin.placement", "admin.audit_log"}
 SUPERVISORS = {"rules.index", "rules.toggle", "cases.reroute"}
 CASE_PAGES = {"cases.detail", "cases.add_note", "cases.reroute", "cases.download", "cases.set_state", "cases.reply",
               "cases.decide"}
@@ -72,7 +72,8 @@ def test_every_staff_url_with_every_role(staff_app, world, role):
         if rule.endpoint in OPEN_ENDPOINTS or rule.endpoint in ("staff_auth.logout", "account.password"):
             continue
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            names = {**values, "public_id": values["account_id"]} if rule.endpoint == "admin.set_active" else values
+            on_account = rule.endpoint in ("admin.set_active", "admin.placement")
+            names = {**values, "public_id": values["account_id"]} if on_account else values
             response = client.open(path_for(rule, names), method=method, data={})
             assert response.status_code < 500, (rule.endpoint, method, response.status_code)
             if expected_denied(role, rule.endpoint):

@@ -74,3 +74,23 @@ def test_admin_pages_answer_404_to_every_other_role(staff_app, role, path):
     sign_in(client, create_staff(staff_app, email=f"{role}@example.org", role=role))
     assert client.get(path).status_code == 404
     assert client.post("/admin/accounts", data={"email": "z@example.org"}).status_code == 404
+
+
+def test_an_admin_moves_someone_to_another_role_and_unit(staff_app, admin_client):
+    create_staff(staff_app, email="ofc@example.org", role="investigator", name="Ofc. Diaz")
+    with staff_app.app_context():
+        public_id = db.session.scalars(db.select(StaffUser.public_id).where(StaffUser.email == "ofc@example.org")).one()
+    prefix = public_id[:8]
+    response = admin_client.post(f"/admin/accounts/{public_id}/placement",
+                                 data={f"{prefix}-role": "supervisor", f"{prefix}-unit": "Cyber"}, follow_redirects=True)
+    assert "Ofc. Diaz is now supervisor in Cyber." in parse_page(response).text
+    assert "Cyber: Ofc. Diaz" in parse_page(admin_client.get("/admin/accounts")).text
+
+
+def test_an_admin_cannot_drop_their_own_admin_role(staff_app, admin_client):
+    with staff_app.app_context():
+        public_id = db.session.scalars(db.select(StaffUser.public_id).where(StaffUser.email == "chief@example.org")).one()
+    prefix = public_id[:8]
+    response = admin_client.post(f"/admin/accounts/{public_id}/placement",
+                                 data={f"{prefix}-role": "records", f"{prefix}-unit": ""}, follow_redirects=True)
+    assert "You cannot take away your own admin role." in parse_page(response).text
