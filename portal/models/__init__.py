@@ -1,7 +1,7 @@
 """Every model, imported here so that metadata, create_all and Alembic see them all."""
 
 from portal.models.audit import AuditEntry
-from portal.models.casework import RoutingRule, WorkItem, WorkNote
+from portal.models.casework import Area, RoutingRule, WorkItem, WorkNote
 from portal.models.department import DepartmentProfile, OfficialAccount
 from portal.models.outbox import OutboxEmail
 from portal.models.prevention import PreventionCategory, PreventionTip
@@ -17,6 +17,7 @@ from portal.models.terms import TermsVersion
 from portal.models.tips import Attachment, MessageAuthor, Tip, TipCategory, TipMessage, TipStatus
 
 __all__ = [
+    "Area",
     "AuditEntry",
     "Attachment",
     "MessageAuthor",

@@ -14,6 +14,18 @@ from portal.models.staff import StaffUser, Unit
 from portal.models.tips import Tip
 
 
+class Area(db.Model):
+    """A named area (a beat, a district): listed place names or ZIP codes, and/or a polygon."""
+
+    MAX_NAME = 80
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(MAX_NAME), unique=True)
+    places: Mapped[str] = mapped_column(String(500), default="")
+    # Longitude/latitude pairs of the outline, as "lat,lon; lat,lon; ..." typed by staff.
+    outline: Mapped[str] = mapped_column(Text, default="")
+
+
 class RoutingRule(db.Model):
     """Ordered: the first active rule whose conditions all hold decides where a submission goes.
 
@@ -31,12 +43,14 @@ class RoutingRule(db.Model):
     category: Mapped[str] = mapped_column(String(60), default="")
     keywords: Mapped[str] = mapped_column(String(MAX_LIST), default="")
     places: Mapped[str] = mapped_column(String(MAX_LIST), default="")
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     # True: give it to the unit member with the fewest open items; False: leave it in the unit queue.
     assign_to_member: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
 
+    area: Mapped[Area | None] = relationship()
     unit: Mapped[Unit] = relationship()
     assignee: Mapped[StaffUser | None] = relationship()
 

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func
 
 from portal.extensions import db
-from portal.models import Report, RoutingRule, StaffUser, Tip, Unit, WorkItem
+from portal.models import Area, Report, RoutingRule, StaffUser, Tip, Unit, WorkItem
 from portal.models.base import new_public_id
 from portal.services import outbox, routing
 from portal.services.staff_accounts import find_or_create_unit
@@ -38,9 +38,16 @@ def notify_assignee(item: WorkItem, staff_url: str, now: datetime) -> None:
         "For the safety of the people who write to us, this e-mail never contains what they wrote.", now)
 
 
+def area_view(area: Area | None) -> routing.AreaView | None:
+    if area is None:
+        return None
+    return routing.AreaView(area.name, routing.split_list(area.places), routing.parse_outline(area.outline))
+
+
 def view_of(rule: RoutingRule) -> routing.RuleView:
     return routing.RuleView(rule.id, rule.position, rule.name, rule.kind, rule.category,
-                            routing.split_list(rule.keywords), routing.split_list(rule.places), rule.unit.name)
+                            routing.split_list(rule.keywords), routing.split_list(rule.places), rule.unit.name,
+                            area_view(rule.area))
 
 
 def rule_views() -> list[routing.RuleView]:

@@ -18,6 +18,7 @@ from portal import sanitize
 from portal.exceptions import InvalidInput, NotFound, PermissionDenied
 from portal.extensions import db
 from portal.models import (
+    Area,
     Attachment,
     Report,
     ReportStatus,
@@ -238,16 +239,43 @@ def list_rules() -> list[RoutingRule]:
     return list(db.session.scalars(db.select(RoutingRule).order_by(RoutingRule.position)))
 
 
+def list_areas() -> list[Area]:
+    return list(db.session.scalars(db.select(Area).order_by(Area.name)))
+
+
+def add_area(user: StaffUser, name: str, places: str, outline: str) -> Area:
+    """A named area; its outline is checked to be a real polygon before it is kept."""
+    if user.role not in (StaffRole.ADMIN, StaffRole.SUPERVISOR):
+        raise PermissionDenied("areas")
+    name = name.strip()
+    if not name or db.session.scalar(db.select(func.count()).select_from(Area).where(Area.name == name)):
+        raise InvalidInput("Give the area a name no other area has.", "name")
+    try:
+        routing.parse_outline(outline)
+    except routing.OutlineError as error:
+        raise InvalidInput(str(error), "outline") from None
+    if not places.strip() and not outline.strip():
+        raise InvalidInput("List place names or ZIP codes, or give an outline.", "places")
+    area = Area(name=name, places=places.strip(), outline=outline.strip())
+    db.session.add(area)
+    audit.record("routing.area_added", user.email, staff_user_id=user.id, target=name)
+    db.session.commit()
+    return area
+
+
 def add_rule(user: StaffUser, *, name: str, kind: str, category: str, keywords: str, places: str, unit_name: str,
-             assign_to_member: bool) -> RoutingRule:
+             assign_to_member: bool, area_id: int | None = None) -> RoutingRule:
     if user.role not in (StaffRole.ADMIN, StaffRole.SUPERVISOR):
         raise PermissionDenied("routing rules")
     if kind not in ("", "tip", "report"):
         raise InvalidInput("Kind must be tip, report or any.", "kind")
+    area = db.session.get(Area, area_id) if area_id else None
+    if area_id and area is None:
+        raise InvalidInput("Choose an existing area.", "area_id")
     position = (db.session.scalar(db.select(func.max(RoutingRule.position))) or 0) + 1
     rule = RoutingRule(position=position, name=name.strip(), kind=kind, category=category.strip(),
                        keywords=keywords.strip(), places=places.strip(), unit=find_or_create_unit(unit_name),
-                       assign_to_member=assign_to_member)
+                       assign_to_member=assign_to_member, area=area)
     db.session.add(rule)
     db.session.flush()
     audit.record("routing.rule_added", user.email, staff_user_id=user.id, target=f"rule {position}",

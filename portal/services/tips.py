@@ -138,7 +138,8 @@ def submit_tip(
     )
     db.session.add(tip)
     assignment.route_submission(
-        routing.SubmissionFacts("tip", category.slug, fields["description"], fields["where_text"]),
+        routing.SubmissionFacts("tip", category.slug, fields["description"], fields["where_text"],
+                                (float(latitude), float(longitude)) if latitude is not None else None),
         routing_settings, created_at, tip=tip)
     try:
         with attachments.files_with_transaction(upload_folder) as written:

@@ -89,6 +89,7 @@ class RuleForm(FlaskForm):
     keywords = StringField("Keywords, comma-separated (optional)", validators=[Length(max=500), NoControlCharacters()])
     places = StringField("Place names or ZIP codes, comma-separated (optional)",
                          validators=[Length(max=500), NoControlCharacters()])
+    area_id = SelectField("Area (optional)", coerce=int, validate_choice=False)
     unit_name = StringField("Send to unit", validators=[DataRequired(), Length(max=80), NoControlCharacters()])
     assign_to_member = BooleanField("Assign to the member with the fewest open items")
 
@@ -123,3 +124,10 @@ class ReportDecisionForm(FlaskForm):
 class PlacementForm(FlaskForm):
     role = SelectField("Role", choices=[SelectChoice(role.value, role.value.capitalize()) for role in StaffRole])
     unit = StringField("Unit", validators=[Length(max=Unit.MAX_NAME), NoControlCharacters()])
+
+
+class AreaForm(FlaskForm):
+    name = StringField("Area name", validators=[DataRequired(), Length(max=80), NoControlCharacters()])
+    places = StringField("Place names or ZIP codes, comma-separated", validators=[Length(max=500), NoControlCharacters()])
+    outline = TextAreaField("Outline: corners as latitude,longitude separated by semicolons (optional)",
+                            validators=[Length(max=20_000), NoControlCharacters()])

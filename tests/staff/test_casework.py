@@ -321,3 +321,19 @@ def test_the_queue_filters_by_unit_and_assignee(staff_app, public_site):
     assert "1 item(s)" in parse_page(admin.get(f"/queue/?assignee={youth.assignee.id}")).text
     assert "2 item(s)" in parse_page(admin.get("/queue/?unit=0&assignee=0")).text
     assert "2 item(s)" in parse_page(admin.get("/queue/?unit=abc")).text, "a bad filter is ignored, not a 500"
+
+
+def test_a_rule_can_send_a_drawn_area_to_its_beat(staff_app, public_site):
+    supervisor = person(staff_app, "sup@example.org", "supervisor", "Patrol East")
+    bad = supervisor.post("/rules/areas", data={"name": "East", "places": "", "outline": "42,-87; 43,-87"})
+    assert bad.status_code == 400 and "at least three corners" in parse_page(bad).text
+    supervisor.post("/rules/areas", data={"name": "East beat", "places": "",
+                                          "outline": "42.175,-87.845; 42.175,-87.80; 42.14,-87.80; 42.14,-87.845"})
+    html = supervisor.get("/rules/").get_data(as_text=True)
+    area_id = re.search(r'<option value="(\d+)">East beat</option>', html).group(1)
+    add_rule(supervisor, name="East", area_id=area_id, unit_name="Patrol East")
+    send_tip(public_site, description="Inside the beat", latitude="42.16", longitude="-87.82")
+    send_tip(public_site, description="Outside the beat", latitude="42.16", longitude="-87.95")
+    inside, outside = items(staff_app)
+    assert inside.unit.name == "Patrol East" and "area = East beat" in inside.route_reason
+    assert outside.unit.name == "Triage"

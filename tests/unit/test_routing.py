@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from portal.services.routing import RuleView, SubmissionFacts, choose_route, split_list
+from portal.services.routing import (
+    AreaView,
+    OutlineError,
+    RuleView,
+    SubmissionFacts,
+    choose_route,
+    parse_outline,
+    split_list,
+)
 
 RULES = [
     RuleView(1, 1, "Missing persons", "tip", "missing-persons", (), (), "Investigations"),
@@ -43,3 +51,27 @@ def test_routing_table(facts, rule_id, reason):
 def test_order_decides_between_two_matching_rules():
     first = RuleView(9, 0, "Catch-all tips", "tip", "", (), (), "Triage")
     assert choose_route(SubmissionFacts("tip", "missing-persons", "", ""), [RULES[0], first], "Triage").rule_id == 9
+
+
+DEERFIELD_EAST = parse_outline("42.175,-87.845; 42.175,-87.80; 42.14,-87.80; 42.14,-87.845")
+
+
+@pytest.mark.parametrize(
+    ("point", "where", "inside"),
+    [((42.16, -87.82), "", True), ((42.16, -87.90), "", False), (None, "near Deerfield Square", True),
+     (None, "Highland Park", False), ((42.175, -87.82), "", True)],
+)
+def test_an_area_matches_by_outline_or_listed_place(point, where, inside):
+    area = AreaView("East beat", split_list("deerfield square"), DEERFIELD_EAST)
+    rule = RuleView(7, 1, "East beat", "", "", (), (), "Patrol East", area)
+    decision = choose_route(SubmissionFacts("tip", "drugs", "", where, point), [rule], "Triage")
+    assert (decision.rule_id == 7) is inside
+    if inside:
+        assert decision.reason == "Routed by rule 1 (East beat): area = East beat → Patrol East"
+
+
+@pytest.mark.parametrize("outline", ["42,-87; 43,-87", "north, south; east", "42,-87; 43,-86; 42,-87; 43,-86.5",
+                                     "91,-87; 42,-86; 43,-86"])
+def test_a_bad_outline_is_refused(outline):
+    with pytest.raises(OutlineError):
+        parse_outline(outline)

@@ -1,8 +1,8 @@
 """routing rules, work items and notes
 
-Revision ID: 851c257cf6c5
+Revision ID: 7b560548db26
 Revises: 5a26193c7ae4
-Create Date: 2026-11-24 09:13:55.427097
+Create Date: 2026-11-24 09:26:19.861766
 
 """
 from alembic import op
@@ -10,13 +10,21 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '851c257cf6c5'
+revision = '7b560548db26'
 down_revision = '5a26193c7ae4'
 branch_labels = None
 depends_on = None
 
 
 def upgrade():
+    op.create_table('area',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=80), nullable=False),
+    sa.Column('places', sa.String(length=500), nullable=False),
+    sa.Column('outline', sa.Text(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_area')),
+    sa.UniqueConstraint('name', name=op.f('uq_area_name'))
+    )
     op.create_table('routing_rule',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
@@ -25,10 +33,12 @@ def upgrade():
     sa.Column('category', sa.String(length=60), nullable=False),
     sa.Column('keywords', sa.String(length=500), nullable=False),
     sa.Column('places', sa.String(length=500), nullable=False),
+    sa.Column('area_id', sa.Integer(), nullable=True),
     sa.Column('unit_id', sa.Integer(), nullable=False),
     sa.Column('assignee_id', sa.Integer(), nullable=True),
     sa.Column('assign_to_member', sa.Boolean(), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['area_id'], ['area.id'], name=op.f('fk_routing_rule_area_id_area')),
     sa.ForeignKeyConstraint(['assignee_id'], ['staff_user.id'], name=op.f('fk_routing_rule_assignee_id_staff_user')),
     sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_routing_rule_unit_id_unit')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_routing_rule'))
@@ -104,3 +114,4 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_routing_rule_position'))
 
     op.drop_table('routing_rule')
+    op.drop_table('area')
