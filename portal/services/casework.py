@@ -58,7 +58,8 @@ class QueueFilters:
     assignee_id: int | None = None
     overdue: bool = False
     search: str = ""
-    oldest_first: bool = True
+    # "oldest", "newest" or "urgent" (nearest deadline first).
+    order: str = "oldest"
     page: int = 1
 
 
@@ -92,8 +93,11 @@ def list_queue(user: StaffUser, filters: QueueFilters, now: datetime | None = No
     total = db.session.scalar(db.select(func.count()).select_from(query.subquery()))
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(filters.page, 1), pages)
-    order = WorkItem.created_at.asc() if filters.oldest_first else WorkItem.created_at.desc()
-    items = list(db.session.scalars(query.order_by(order, WorkItem.id).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)))
+    # Tip times are rounded to the quarter hour, so the id breaks ties in the same direction.
+    order = {"newest": (WorkItem.created_at.desc(), WorkItem.id.desc()),
+             "urgent": (WorkItem.due_at.asc(), WorkItem.id.asc())}.get(
+        filters.order, (WorkItem.created_at.asc(), WorkItem.id.asc()))
+    items = list(db.session.scalars(query.order_by(*order).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)))
     return QueuePage(items, total, page, pages)
 
 

@@ -66,7 +66,8 @@ class QueueFilterForm(FlaskForm):
     search = StringField("Search the text", validators=[Length(max=200)])
     overdue = SelectField("Deadline", choices=[SelectChoice("", "Any"), SelectChoice("yes", "Overdue only")],
                           validate_choice=False)
-    sort = SelectField("Order", choices=[SelectChoice("oldest", "Oldest first"), SelectChoice("newest", "Newest first")],
+    sort = SelectField("Order", choices=[SelectChoice("oldest", "Oldest first"), SelectChoice("newest", "Newest first"),
+                                         SelectChoice("urgent", "Most urgent first (nearest deadline)")],
                        validate_choice=False)
     page = IntegerField("Page", validators=[Optional(), NumberRange(min=1, max=100_000)])
 

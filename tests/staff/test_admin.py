@@ -12,6 +12,11 @@ from tests.helpers import parse_page, sign_in
 ADMIN_PAGES = ["/admin/accounts", "/admin/audit"]
 
 
+def account_id(app, email: str) -> str:
+    with app.app_context():
+        return db.session.scalars(db.select(StaffUser.public_id).where(StaffUser.email == email)).one()
+
+
 @pytest.fixture
 def admin_client(staff_app):
     client = staff_app.test_client()
@@ -45,8 +50,7 @@ def test_deactivating_an_account_signs_it_out_everywhere(staff_app, admin_client
     officer = staff_app.test_client()
     sign_in(officer, email)
     assert officer.get("/").status_code == 200
-    with staff_app.app_context():
-        public_id = db.session.scalars(db.select(StaffUser.public_id).where(StaffUser.email == email)).one()
+    public_id = account_id(staff_app, email)
     response = admin_client.post(f"/admin/accounts/{public_id}/deactivate", follow_redirects=True)
     assert "Ofc. Diaz is now deactivated and signed out everywhere." in parse_page(response).text
     assert officer.get("/").status_code == 302
@@ -55,8 +59,7 @@ def test_deactivating_an_account_signs_it_out_everywhere(staff_app, admin_client
 
 
 def test_an_admin_cannot_lock_themselves_out(staff_app, admin_client):
-    with staff_app.app_context():
-        public_id = db.session.scalars(db.select(StaffUser.public_id).where(StaffUser.email == "chief@example.org")).one()
+    public_id = account_id(staff_app, "chief@example.org")
     response = admin_client.post(f"/admin/accounts/{public_id}/deactivate", follow_redirects=True)
     assert "You cannot deactivate your own account." in parse_page(response).text
 
@@ -78,8 +81,7 @@ def test_admin_pages_answer_404_to_every_other_role(staff_app, role, path):
 
 def test_an_admin_moves_someone_to_another_role_and_unit(staff_app, admin_client):
     create_staff(staff_app, email="ofc@example.org", role="investigator", name="Ofc. Diaz")
-    with staff_app.app_context():
-        public_id = db.session.scalars(db.select(StaffUser.public_id).where(StaffUser.email == "ofc@example.org")).one()
+    public_id = account_id(staff_app, "ofc@example.org")
     prefix = public_id[:8]
     response = admin_client.post(f"/admin/accounts/{public_id}/placement",
                                  data={f"{prefix}-role": "supervisor", f"{prefix}-unit": "Cyber"}, follow_redirects=True)
@@ -88,8 +90,7 @@ def test_an_admin_moves_someone_to_another_role_and_unit(staff_app, admin_client
 
 
 def test_an_admin_cannot_drop_their_own_admin_role(staff_app, admin_client):
-    with staff_app.app_context():
-        public_id = db.session.scalars(db.select(StaffUser.public_id).where(StaffUser.email == "chief@example.org")).one()
+    public_id = account_id(staff_app, "chief@example.org")
     prefix = public_id[:8]
     response = admin_client.post(f"/admin/accounts/{public_id}/placement",
                                  data={f"{prefix}-role": "records", f"{prefix}-unit": ""}, follow_redirects=True)

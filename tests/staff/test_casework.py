@@ -112,6 +112,10 @@ def test_missing_persons_are_due_within_an_hour_and_flagged_when_overdue(staff_a
         db.session.commit()
     overdue = parse_page(admin.get("/queue/?overdue=yes"))
     assert "1 item(s)" in overdue.text and "Overdue since" in overdue.text and "missing-persons" in overdue.text
+    urgent_first = [href for href in parse_page(admin.get("/queue/?sort=urgent")).hrefs() if href.startswith("/cases/")]
+    assert urgent_first[0].endswith(missing.public_id)
+    newest_first = [href for href in parse_page(admin.get("/queue/?sort=newest")).hrefs() if href.startswith("/cases/")]
+    assert newest_first[0].endswith(drugs.public_id)
 
 
 def test_investigators_see_only_their_unit_or_their_own_items(staff_app, public_site):
