@@ -267,23 +267,63 @@ def add_area(user: StaffUser, name: str, places: str, outline: str) -> Area:
     return area
 
 
-def add_rule(user: StaffUser, *, name: str, kind: str, category: str, keywords: str, places: str, unit_name: str,
-             assign_to_member: bool, area_id: int | None = None) -> RoutingRule:
+@dataclass(frozen=True)
+class RuleInput:
+    name: str
+    kind: str
+    category: str
+    keywords: str
+    places: str
+    unit_name: str
+    assign_to_member: bool
+    area_id: int | None = None
+
+
+def apply_rule_input(rule: RoutingRule, entry: RuleInput) -> None:
+    if entry.kind not in ("", "tip", "report"):
+        raise InvalidInput("Kind must be tip, report or any.", "kind")
+    area = db.session.get(Area, entry.area_id) if entry.area_id else None
+    if entry.area_id and area is None:
+        raise InvalidInput("Choose an existing area.", "area_id")
+    rule.name, rule.kind, rule.category = entry.name.strip(), entry.kind, entry.category.strip()
+    rule.keywords, rule.places = entry.keywords.strip(), entry.places.strip()
+    rule.unit, rule.area, rule.assign_to_member = find_or_create_unit(entry.unit_name), area, entry.assign_to_member
+
+
+def describe_rule(rule: RoutingRule) -> str:
+    return " and ".join(routing.conditions(view_of(rule))) + f" -> {rule.unit.name}"
+
+
+def add_rule(user: StaffUser, entry: RuleInput) -> RoutingRule:
     if user.role not in (StaffRole.ADMIN, StaffRole.SUPERVISOR):
         raise PermissionDenied("routing rules")
-    if kind not in ("", "tip", "report"):
-        raise InvalidInput("Kind must be tip, report or any.", "kind")
-    area = db.session.get(Area, area_id) if area_id else None
-    if area_id and area is None:
-        raise InvalidInput("Choose an existing area.", "area_id")
     position = (db.session.scalar(db.select(func.max(RoutingRule.position))) or 0) + 1
-    rule = RoutingRule(position=position, name=name.strip(), kind=kind, category=category.strip(),
-                       keywords=keywords.strip(), places=places.strip(), unit=find_or_create_unit(unit_name),
-                       assign_to_member=assign_to_member, area=area)
+    rule = RoutingRule(position=position)
+    apply_rule_input(rule, entry)
     db.session.add(rule)
     db.session.flush()
     audit.record("routing.rule_added", user.email, staff_user_id=user.id, target=f"rule {position}",
-                 detail=" and ".join(routing.conditions(view_of(rule))) + f" -> {rule.unit.name}")
+                 detail=describe_rule(rule))
+    db.session.commit()
+    return rule
+
+
+def get_rule(rule_id: int) -> RoutingRule:
+    rule = db.session.get(RoutingRule, rule_id)
+    if rule is None:
+        raise NotFound("routing rule")
+    return rule
+
+
+def update_rule(user: StaffUser, rule_id: int, entry: RuleInput) -> RoutingRule:
+    """Change a rule in place; the audit entry keeps what it said before and after."""
+    if user.role not in (StaffRole.ADMIN, StaffRole.SUPERVISOR):
+        raise PermissionDenied("routing rules")
+    rule = get_rule(rule_id)
+    before = describe_rule(rule)
+    apply_rule_input(rule, entry)
+    audit.record("routing.rule_changed", user.email, staff_user_id=user.id, target=f"rule {rule.position}",
+                 detail=f"{before} => {describe_rule(rule)}")
     db.session.commit()
     return rule
 
@@ -309,9 +349,7 @@ def move_rule(user: StaffUser, rule_id: int, up: bool) -> None:
 def set_rule_active(user: StaffUser, rule_id: int, active: bool) -> RoutingRule:
     if user.role not in (StaffRole.ADMIN, StaffRole.SUPERVISOR):
         raise PermissionDenied("routing rules")
-    rule = db.session.get(RoutingRule, rule_id)
-    if rule is None:
-        raise NotFound("routing rule")
+    rule = get_rule(rule_id)
     rule.active = active
     audit.record("routing.rule_enabled" if active else "routing.rule_disabled", user.email, staff_user_id=user.id,
                  target=f"rule {rule.position}")

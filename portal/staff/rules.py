@@ -21,6 +21,13 @@ def rule_form(**options) -> RuleForm:
     return form
 
 
+def rule_input(form: RuleForm) -> casework.RuleInput:
+    return casework.RuleInput(
+        name=form.name.data, kind=form.kind.data, category=form.category.data or "", keywords=form.keywords.data or "",
+        places=form.places.data or "", unit_name=form.unit_name.data, assign_to_member=form.assign_to_member.data,
+        area_id=form.area_id.data or None)
+
+
 def render_rules(form: RuleForm, area_form: AreaForm):
     status = 400 if form.errors or area_form.errors else 200
     return render_template("staff/rules/index.html", form=form, area_form=area_form, rules=casework.list_rules(),
@@ -33,16 +40,29 @@ def index():
     form = rule_form()
     if form.validate_on_submit():
         try:
-            casework.add_rule(g.staff, name=form.name.data, kind=form.kind.data, category=form.category.data or "",
-                              keywords=form.keywords.data or "", places=form.places.data or "",
-                              unit_name=form.unit_name.data, assign_to_member=form.assign_to_member.data,
-                              area_id=form.area_id.data or None)
+            casework.add_rule(g.staff, rule_input(form))
         except InvalidInput as error:
             form.name.errors.append(str(error))
         else:
             flash("Rule added at the end of the list.")
             return redirect(url_for("rules.index"))
     return render_rules(form, AreaForm(formdata=None))
+
+
+@bp.route("/<int:rule_id>/edit", methods=["GET", "POST"])
+@role_required(StaffRole.ADMIN, StaffRole.SUPERVISOR)
+def edit(rule_id: int):
+    rule = casework.get_rule(rule_id)
+    form = rule_form(obj=rule, unit_name=rule.unit.name, area_id=rule.area_id or 0)
+    if form.validate_on_submit():
+        try:
+            casework.update_rule(g.staff, rule_id, rule_input(form))
+        except InvalidInput as error:
+            form.name.errors.append(str(error))
+        else:
+            flash("Rule changed.")
+            return redirect(url_for("rules.index"))
+    return render_template("staff/rules/edit.html", form=form, rule=rule), 400 if form.errors else 200
 
 
 @bp.post("/areas")

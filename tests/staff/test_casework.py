@@ -341,3 +341,24 @@ def test_a_rule_can_send_a_drawn_area_to_its_beat(staff_app, public_site):
     inside, outside = items(staff_app)
     assert inside.unit.name == "Patrol East" and "area = East beat" in inside.route_reason
     assert outside.unit.name == "Triage"
+
+
+def test_a_rule_can_be_changed_and_the_change_is_audited(staff_app, public_site):
+    supervisor = person(staff_app, "sup@example.org", "supervisor", "Narcotics")
+    add_rule(supervisor, name="Drugs", category="drugs", unit_name="Narcotics")
+    with staff_app.app_context():
+        from portal.models import RoutingRule
+
+        rule_id = db.session.scalars(db.select(RoutingRule.id)).one()
+    form = parse_page(supervisor.get(f"/rules/{rule_id}/edit"))
+    assert form.find_all("input", id="category", value="drugs")
+    response = supervisor.post(f"/rules/{rule_id}/edit", data={
+        "name": "Drugs near schools", "kind": "tip", "category": "drugs", "keywords": "school", "places": "",
+        "area_id": "0", "unit_name": "Youth"}, follow_redirects=True)
+    assert "Rule changed." in parse_page(response).text
+    send_tip(public_site, category="drugs", description="Dealing outside the school")
+    [item] = items(staff_app)
+    assert item.unit.name == "Youth"
+    with staff_app.app_context():
+        entry = db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == "routing.rule_changed")).one()
+        assert "category = drugs -> Narcotics =>" in entry.detail and "text mentions school -> Youth" in entry.detail
