@@ -252,6 +252,22 @@ def update_placement(target_public_id: str, role: str, unit_name: str, by: Staff
     return user
 
 
+def rename_unit(unit_id: int, new_name: str, by: StaffUser) -> Unit:
+    unit = db.session.get(Unit, unit_id)
+    if unit is None:
+        raise NotFound("unit")
+    new_name = new_name.strip()
+    if not new_name or len(new_name) > Unit.MAX_NAME:
+        raise InvalidInput(f"A unit name must be 1 to {Unit.MAX_NAME} characters.", "name")
+    clash = db.session.scalars(db.select(Unit).where(func.lower(Unit.name) == new_name.lower(), Unit.id != unit.id))
+    if clash.first() is not None:
+        raise InvalidInput("Another unit already has that name.", "name")
+    audit.record("unit.renamed", by.email, staff_user_id=by.id, target=new_name, detail=f"was {unit.name}")
+    unit.name = new_name
+    db.session.commit()
+    return unit
+
+
 def list_accounts() -> list[StaffUser]:
     return list(db.session.scalars(db.select(StaffUser).order_by(StaffUser.display_name)))
 

@@ -8,7 +8,7 @@ from portal.exceptions import InvalidInput
 from portal.models import StaffRole
 from portal.services import audit, staff_accounts
 from portal.staff.decorators import role_required
-from portal.staff.forms import AccountForm, ActiveForm, PlacementForm
+from portal.staff.forms import AccountForm, ActiveForm, PlacementForm, UnitNameForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -16,7 +16,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 def render_accounts(form: AccountForm, status: int = 200):
     return render_template("staff/admin/accounts.html", form=form, accounts=staff_accounts.list_accounts(),
                            units=staff_accounts.list_units(), active_form=ActiveForm(),
-                           placement_form=PlacementForm), status
+                           placement_form=PlacementForm, unit_form=UnitNameForm), status
 
 
 @bp.route("/accounts", methods=["GET", "POST"])
@@ -58,6 +58,19 @@ def placement(public_id):
         try:
             user = staff_accounts.update_placement(str(public_id), form.role.data, form.unit.data or "", g.staff)
             flash(f"{user.display_name} is now {user.role.value}" + (f" in {user.unit.name}." if user.unit else "."))
+        except InvalidInput as error:
+            flash(str(error))
+    return redirect(url_for("admin.accounts"))
+
+
+@bp.post("/units/<int:unit_id>/name")
+@role_required(StaffRole.ADMIN)
+def rename_unit(unit_id: int):
+    form = UnitNameForm(prefix=f"unit{unit_id}")
+    if form.validate_on_submit():
+        try:
+            unit = staff_accounts.rename_unit(unit_id, form.name.data, g.staff)
+            flash(f"The unit is now called {unit.name}.")
         except InvalidInput as error:
             flash(str(error))
     return redirect(url_for("admin.accounts"))

@@ -132,3 +132,7 @@ class AreaForm(FlaskForm):
     places = StringField("Place names or ZIP codes, comma-separated", validators=[Length(max=500), NoControlCharacters()])
     outline = TextAreaField("Outline: corners as latitude,longitude separated by semicolons (optional)",
                             validators=[Length(max=20_000), NoControlCharacters()])
+
+
+class UnitNameForm(FlaskForm):
+    name = StringField("New name", validators=[DataRequired(), Length(max=Unit.MAX_NAME), NoControlCharacters()])

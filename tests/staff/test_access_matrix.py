@@ -13,7 +13,7 @@ from tests.conftest import PASSWORD
 from tests.helpers import TipActions, sign_in
 
 ROLES = ["admin", "supervisor", "investigator", "communications", "records"]
-ADMIN_ONLY = {"admin.accounts", "admin.set_active", "admin.placement", "admin.audit_log"}
+ADMIN_ONLY = {"admin.accounts", "admin.set_active", "admin.placement", "admin.rename_unit", "admin.audit_log"}
 SUPERVISORS = {"rules.index", "rules.toggle", "rules.add_area", "rules.edit", "cases.reroute"}
 CASE_PAGES = {"cases.detail", "cases.add_note", "cases.reroute", "cases.download", "cases.set_state", "cases.reply",
               "cases.decide"}

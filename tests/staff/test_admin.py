@@ -95,3 +95,23 @@ def test_an_admin_cannot_drop_their_own_admin_role(staff_app, admin_client):
     response = admin_client.post(f"/admin/accounts/{public_id}/placement",
                                  data={f"{prefix}-role": "records", f"{prefix}-unit": ""}, follow_redirects=True)
     assert "You cannot take away your own admin role." in parse_page(response).text
+
+
+def test_an_admin_renames_a_unit_and_names_stay_unique(staff_app, admin_client):
+    create_staff(staff_app, email="ofc@example.org", role="investigator", name="Ofc. Diaz")
+    officer = account_id(staff_app, "ofc@example.org")
+    admin_client.post(f"/admin/accounts/{officer}/placement",
+                      data={f"{officer[:8]}-role": "investigator", f"{officer[:8]}-unit": "Cyber"})
+    with staff_app.app_context():
+        from portal.models import Unit
+
+        cyber = db.session.scalars(db.select(Unit.id).where(Unit.name == "Cyber")).one()
+    renamed = admin_client.post(f"/admin/units/{cyber}/name", data={f"unit{cyber}-name": "Cyber Crimes"},
+                                follow_redirects=True)
+    assert "The unit is now called Cyber Crimes." in parse_page(renamed).text
+    assert "Cyber Crimes: Ofc. Diaz" in parse_page(renamed).text
+    with staff_app.app_context():
+        db.session.add(Unit(name="Youth"))
+        db.session.commit()
+    clash = admin_client.post(f"/admin/units/{cyber}/name", data={f"unit{cyber}-name": "youth"}, follow_redirects=True)
+    assert "Another unit already has that name." in parse_page(clash).text
