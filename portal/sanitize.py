@@ -7,25 +7,27 @@ from __future__ import annotations
 
 import nh3
 
+from portal.exceptions import InvalidInput
+
 RICH_TEXT_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "h2", "h3"}
 RICH_TEXT_ATTRIBUTES = {"a": {"href"}}
 RICH_TEXT_URL_SCHEMES = {"https", "mailto"}
 
 
-class UnsafeText(ValueError):
-    """Text that cannot be stored as it was typed."""
+class UnsafeText(InvalidInput):
+    """Text that cannot be stored as it was typed; ``field`` says which form field it came from."""
 
 
-def plain_text(text: str, max_length: int) -> str:
+def plain_text(text: str, max_length: int, field: str | None = None) -> str:
     """Return the text exactly as typed, or refuse it.
 
     No HTML cleaning: residents' text may be evidence and is escaped when shown. NUL is refused
     because PostgreSQL cannot store it, and the length is checked again behind the form.
     """
     if "\x00" in text:
-        raise UnsafeText("The text contains a NUL character, which cannot be stored.")
+        raise UnsafeText("The text contains a NUL character, which cannot be stored.", field)
     if len(text) > max_length:
-        raise UnsafeText(f"The text is longer than {max_length} characters.")
+        raise UnsafeText(f"The text is longer than {max_length} characters.", field)
     return text
 
 

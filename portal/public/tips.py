@@ -47,19 +47,14 @@ def category_choices() -> list[SelectChoice]:
     return [SelectChoice(category.slug, category.name) for category in tips.list_categories()]
 
 
-def prepare_tip_form(form: TipForm) -> TipForm:
+def render_tip_form(form: TipForm, notice: str | None = None, status: int = 200):
     form.category.choices = [SelectChoice("", "Choose one")] + category_choices()
     current = terms.current_terms(date.today())
     form.terms_version.data = current.version if current else ""
     if read_form_token(form.form_token.data or "") is None:
         form.form_token.data = issue_form_token()
-    return form
-
-
-def render_tip_form(form: TipForm, notice: str | None = None, status: int = 200):
-    current = terms.current_terms(date.today())
-    return render_template("public/tips/new.html", form=prepare_tip_form(form), notice=notice,
-                           terms=current, limits=upload_limits()), status
+    return render_template("public/tips/new.html", form=form, notice=notice, terms=current,
+                           limits=upload_limits()), status
 
 
 def flood_notice(form: TipForm) -> str | None:

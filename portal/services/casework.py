@@ -40,6 +40,12 @@ log = logging.getLogger(__name__)
 PAGE_SIZE = 50
 
 
+def require_supervisor(user: StaffUser) -> None:
+    """Routing (rules, areas, re-routing by hand) is for supervisors and admins."""
+    if user.role not in (StaffRole.ADMIN, StaffRole.SUPERVISOR):
+        raise PermissionDenied("routing")
+
+
 def visible_items(user: StaffUser) -> Select:
     query = db.select(WorkItem)
     if user.role == StaffRole.ADMIN:
@@ -118,10 +124,7 @@ def open_item(user: StaffUser, public_id: str) -> WorkItem:
 
 def add_note(user: StaffUser, public_id: str, body: str) -> WorkNote:
     item = item_for(user, public_id)
-    try:
-        text = sanitize.plain_text(body, WorkNote.MAX_BODY)
-    except sanitize.UnsafeText as reason:
-        raise InvalidInput(str(reason), "body") from None
+    text = sanitize.plain_text(body, WorkNote.MAX_BODY, "body")
     if not text.strip():
         raise InvalidInput("Please write the note.", "body")
     note = WorkNote(item=item, staff_user_id=user.id, body=text, created_at=datetime.now(timezone.utc))
@@ -133,8 +136,7 @@ def add_note(user: StaffUser, public_id: str, body: str) -> WorkNote:
 
 def reroute(user: StaffUser, public_id: str, unit_id: int, assignee_id: int | None, staff_url: str) -> WorkItem:
     """Re-routing by hand: supervisors and admins only, always audited."""
-    if user.role not in (StaffRole.ADMIN, StaffRole.SUPERVISOR):
-        raise PermissionDenied("re-routing")
+    require_supervisor(user)
     item = item_for(user, public_id)
     unit = db.session.get(Unit, unit_id)
     if unit is None:
@@ -249,8 +251,7 @@ def list_areas() -> list[Area]:
 
 def add_area(user: StaffUser, name: str, places: str, outline: str) -> Area:
     """A named area; its outline is checked to be a real polygon before it is kept."""
-    if user.role not in (StaffRole.ADMIN, StaffRole.SUPERVISOR):
-        raise PermissionDenied("areas")
+    require_supervisor(user)
     name = name.strip()
     if not name or db.session.scalar(db.select(func.count()).select_from(Area).where(Area.name == name)):
         raise InvalidInput("Give the area a name no other area has.", "name")
@@ -295,8 +296,7 @@ def describe_rule(rule: RoutingRule) -> str:
 
 
 def add_rule(user: StaffUser, entry: RuleInput) -> RoutingRule:
-    if user.role not in (StaffRole.ADMIN, StaffRole.SUPERVISOR):
-        raise PermissionDenied("routing rules")
+    require_supervisor(user)
     position = (db.session.scalar(db.select(func.max(RoutingRule.position))) or 0) + 1
     rule = RoutingRule(position=position)
     apply_rule_input(rule, entry)
@@ -317,8 +317,7 @@ def get_rule(rule_id: int) -> RoutingRule:
 
 def update_rule(user: StaffUser, rule_id: int, entry: RuleInput) -> RoutingRule:
     """Change a rule in place; the audit entry keeps what it said before and after."""
-    if user.role not in (StaffRole.ADMIN, StaffRole.SUPERVISOR):
-        raise PermissionDenied("routing rules")
+    require_supervisor(user)
     rule = get_rule(rule_id)
     before = describe_rule(rule)
     apply_rule_input(rule, entry)
@@ -330,8 +329,7 @@ def update_rule(user: StaffUser, rule_id: int, entry: RuleInput) -> RoutingRule:
 
 def move_rule(user: StaffUser, rule_id: int, up: bool) -> None:
     """Swap a rule with its neighbour, so that order (which decides) can be changed."""
-    if user.role not in (StaffRole.ADMIN, StaffRole.SUPERVISOR):
-        raise PermissionDenied("routing rules")
+    require_supervisor(user)
     rules = list_rules()
     index = next((position for position, rule in enumerate(rules) if rule.id == rule_id), None)
     if index is None:
@@ -347,8 +345,7 @@ def move_rule(user: StaffUser, rule_id: int, up: bool) -> None:
 
 
 def set_rule_active(user: StaffUser, rule_id: int, active: bool) -> RoutingRule:
-    if user.role not in (StaffRole.ADMIN, StaffRole.SUPERVISOR):
-        raise PermissionDenied("routing rules")
+    require_supervisor(user)
     rule = get_rule(rule_id)
     rule.active = active
     audit.record("routing.rule_enabled" if active else "routing.rule_disabled", user.email, staff_user_id=user.id,

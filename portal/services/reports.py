@@ -142,13 +142,6 @@ class ReportReceipt:
     attachments: list[AttachmentReceipt] = field(default_factory=list)
 
 
-def checked(value: str, max_length: int, field_name: str) -> str:
-    try:
-        return sanitize.plain_text(value, max_length)
-    except sanitize.UnsafeText as reason:
-        raise InvalidInput(str(reason), field_name) from None
-
-
 def new_reference() -> str:
     while True:
         reference = "R-" + passphrases.new_tip_number()
@@ -243,17 +236,17 @@ def file_report(entry: ReportInput, report_types: Mapping[str, Mapping[str, Any]
     report = Report(
         reference=new_reference(), report_type=entry.report_type, status=ReportStatus.SUBMITTED,
         terms_version_id=terms.id, occurred_from=entry.occurred_from, occurred_to=entry.occurred_to,
-        location=checked(entry.location, Report.MAX_LOCATION, "location"),
-        narrative=checked(entry.narrative, Report.MAX_NARRATIVE, "narrative"),
-        details={key: checked(value, Report.MAX_DETAIL, key) for key, value in entry.details.items() if value},
-        reporter_name=checked(entry.reporter_name, Report.MAX_NAME, "reporter_name"),
-        reporter_email=checked(email, Report.MAX_EMAIL, "reporter_email"),
-        reporter_phone=checked(entry.reporter_phone, Report.MAX_PHONE, "reporter_phone"),
-        reporter_address=checked(entry.reporter_address, Report.MAX_ADDRESS, "reporter_address"),
+        location=sanitize.plain_text(entry.location, Report.MAX_LOCATION, "location"),
+        narrative=sanitize.plain_text(entry.narrative, Report.MAX_NARRATIVE, "narrative"),
+        details={key: sanitize.plain_text(value, Report.MAX_DETAIL, key) for key, value in entry.details.items() if value},
+        reporter_name=sanitize.plain_text(entry.reporter_name, Report.MAX_NAME, "reporter_name"),
+        reporter_email=sanitize.plain_text(email, Report.MAX_EMAIL, "reporter_email"),
+        reporter_phone=sanitize.plain_text(entry.reporter_phone, Report.MAX_PHONE, "reporter_phone"),
+        reporter_address=sanitize.plain_text(entry.reporter_address, Report.MAX_ADDRESS, "reporter_address"),
         status_changed_at=now, created_at=now,
-        items=[ReportItem(description=checked(item.description, ReportItem.MAX_TEXT, "items"),
-                          brand=checked(item.brand, ReportItem.MAX_TEXT, "items"),
-                          serial_number=checked(item.serial_number, ReportItem.MAX_TEXT, "items"),
+        items=[ReportItem(description=sanitize.plain_text(item.description, ReportItem.MAX_TEXT, "items"),
+                          brand=sanitize.plain_text(item.brand, ReportItem.MAX_TEXT, "items"),
+                          serial_number=sanitize.plain_text(item.serial_number, ReportItem.MAX_TEXT, "items"),
                           value=item.value) for item in items],
     )
     report.history.append(ReportStatusChange(from_status=None, to_status=ReportStatus.SUBMITTED, created_at=now))
@@ -289,7 +282,7 @@ def answer_information_request(report: Report, answer: str, site_url: str) -> No
     """The reporter's answer sends the report back to review."""
     if report.status != ReportStatus.MORE_INFO_NEEDED:
         raise InvalidInput("This report is not waiting for information from you.", "answer")
-    text = checked(answer, Report.MAX_NARRATIVE, "answer")
+    text = sanitize.plain_text(answer, Report.MAX_NARRATIVE, "answer")
     if not text.strip():
         raise InvalidInput("Please write your answer.", "answer")
     now = datetime.now(timezone.utc)
@@ -306,9 +299,9 @@ def change_report_status(public_id: str, staff_user_id: int, to_status: ReportSt
     report = get_report(public_id)
     if to_status not in TRANSITIONS[report.status]:
         raise PermissionDenied(f"a report that is {report.status.value} cannot become {to_status.value}")
-    message = checked(message, Report.MAX_NARRATIVE, "message").strip()
+    message = sanitize.plain_text(message, Report.MAX_NARRATIVE, "message").strip()
     if to_status == ReportStatus.APPROVED:
-        case_number = checked(case_number, Report.MAX_CASE_NUMBER, "case_number").strip()
+        case_number = sanitize.plain_text(case_number, Report.MAX_CASE_NUMBER, "case_number").strip()
         if not case_number:
             raise InvalidInput("An approved report needs the official case number.", "case_number")
         report.case_number = case_number

@@ -75,13 +75,6 @@ def list_categories() -> list[TipCategory]:
     ))
 
 
-def checked_text(value: str, max_length: int, field_name: str) -> str:
-    try:
-        return sanitize.plain_text(value, max_length)
-    except sanitize.UnsafeText as reason:
-        raise InvalidInput(str(reason), field_name) from None
-
-
 def submit_tip(
     *,
     category_slug: str,
@@ -118,12 +111,12 @@ def submit_tip(
     if latitude is not None and longitude is not None:
         latitude, longitude = (value.quantize(COORDINATE_STEP) for value in (latitude, longitude))
     fields = {
-        "description": checked_text(description, Tip.MAX_DESCRIPTION, "description"),
-        "when_text": checked_text(when_text, Tip.MAX_WHEN, "when_text"),
-        "where_text": checked_text(where_text, Tip.MAX_WHERE, "where_text"),
-        "contact_name": checked_text(contact_name, Tip.MAX_CONTACT_NAME, "contact_name"),
-        "contact_phone": checked_text(contact_phone, Tip.MAX_CONTACT_PHONE, "contact_phone"),
-        "contact_email": checked_text(contact_email, Tip.MAX_CONTACT_EMAIL, "contact_email"),
+        "description": sanitize.plain_text(description, Tip.MAX_DESCRIPTION, "description"),
+        "when_text": sanitize.plain_text(when_text, Tip.MAX_WHEN, "when_text"),
+        "where_text": sanitize.plain_text(where_text, Tip.MAX_WHERE, "where_text"),
+        "contact_name": sanitize.plain_text(contact_name, Tip.MAX_CONTACT_NAME, "contact_name"),
+        "contact_phone": sanitize.plain_text(contact_phone, Tip.MAX_CONTACT_PHONE, "contact_phone"),
+        "contact_email": sanitize.plain_text(contact_email, Tip.MAX_CONTACT_EMAIL, "contact_email"),
     }
     if not fields["description"].strip():
         raise InvalidInput("Please tell us what happened.", "description")
@@ -176,7 +169,7 @@ def add_tipster_message(
     tip: Tip, passphrase: str, body: str, uploads: Sequence[Upload], upload_folder: str, limits: UploadLimits
 ) -> list[AttachmentReceipt]:
     """Add information from the tipster, refusing any message that gives away the passphrase."""
-    text = checked_text(body, TipMessage.MAX_BODY, "body")
+    text = sanitize.plain_text(body, TipMessage.MAX_BODY, "body")
     if passphrases.contains_passphrase(text, passphrase):
         raise InvalidInput(
             "Your message contains your passphrase. Anyone who reads it could then open your tip, "
@@ -200,7 +193,7 @@ def reply_to_tipster(tip_public_id: str, staff_user_id: int, body: str) -> TipMe
     """A staff message the tipster reads when checking on the tip (the back office calls this)."""
     tip = get_tip(tip_public_id)
     message = TipMessage(tip=tip, author=MessageAuthor.STAFF, staff_user_id=staff_user_id,
-                         body=checked_text(body, TipMessage.MAX_BODY, "body"), created_at=rounded_now())
+                         body=sanitize.plain_text(body, TipMessage.MAX_BODY, "body"), created_at=rounded_now())
     db.session.add(message)
     tip.updated_at = message.created_at
     db.session.commit()
@@ -212,7 +205,7 @@ def set_public_status(tip_public_id: str, status: TipStatus, public_message: str
     """The status and optional message the tipster sees (the back office calls this)."""
     tip = get_tip(tip_public_id)
     tip.status = status
-    tip.public_message = checked_text(public_message, TipMessage.MAX_BODY, "public_message")
+    tip.public_message = sanitize.plain_text(public_message, TipMessage.MAX_BODY, "public_message")
     tip.updated_at = rounded_now()
     db.session.commit()
     log.info("tip.status_changed public_id=%s status=%s", tip.public_id, status.value)
