@@ -110,12 +110,20 @@ class BaseConfig:
     PORTAL_SMTP_STARTTLS = False
     PORTAL_SMTP_TIMEOUT = 10
 
-    # Online reports: where they may come from, what they may be, how much they may cover.
     # Where a submission goes when no routing rule matches, and how long each kind may wait.
     PORTAL_FALLBACK_UNIT = "Triage"
     # The back office's address, for links in staff e-mail (never the content of a tip).
     PORTAL_BACK_OFFICE_URL = "http://127.0.0.1:5000/staff"
     PORTAL_DEADLINE_HOURS = {"missing-persons": 1, "tip": 72, "report": 72}
+
+    # Maps (drawing routing areas): a tile server and where the jurisdiction is. OpenStreetMap's
+    # public tiles suit light use only; a department with real traffic uses its own or a paid service.
+    PORTAL_MAP_TILES_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    PORTAL_MAP_ATTRIBUTION = "© OpenStreetMap contributors"
+    PORTAL_MAP_CENTER = [42.1711, -87.8445]
+    PORTAL_MAP_ZOOM = 13
+
+    # Online reports: where they may come from, what they may be, how much they may cover.
 
     PORTAL_JURISDICTION_PLACES = ["Deerfield"]
     PORTAL_JURISDICTION_ZIP_CODES = ["60015"]

@@ -7,6 +7,7 @@ import hmac
 from collections.abc import Callable
 from datetime import date, datetime, timezone
 from typing import TypeVar
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, request
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -35,6 +36,17 @@ def client_key() -> str:
     """The rate-limit key of this request: limits work, their storage never sees an address."""
     return client_key_for(request.remote_addr or "unknown", datetime.now(timezone.utc).date(),
                           current_app.config["PORTAL_CLIENT_KEY_SECRET"])
+
+
+def policy_with_map_tiles(config) -> str:
+    """The zone's policy plus images from the map tile server, for the pages that show a map only.
+    ``data:`` too: the map library blanks a tile it drops with an inline empty image."""
+    tiles = urlsplit(config["PORTAL_MAP_TILES_URL"])
+    if not tiles.netloc:
+        return config["PORTAL_CSP"]
+    origin = f"{tiles.scheme}://{tiles.netloc.replace('{s}', '*')}"
+    directives = [part.strip() for part in config["PORTAL_CSP"].split(";")]
+    return "; ".join(f"{part} data: {origin}" if part.startswith("img-src ") else part for part in directives)
 
 
 def set_security_headers(response: Response) -> Response:

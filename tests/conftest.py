@@ -37,8 +37,9 @@ PASSWORD = "correct horse battery staple"
 
 
 def postgres_schema_url(base_url: str, schema: str) -> str:
+    """Tables go into the test's own schema; extensions such as pg_trgm are found in ``public``."""
     separator = "&" if "?" in base_url else "?"
-    return f"{base_url}{separator}options=-csearch_path%3D{schema}"
+    return f"{base_url}{separator}options=-csearch_path%3D{schema}%2Cpublic"
 
 
 @pytest.fixture
@@ -50,6 +51,8 @@ def database_url(tmp_path: Path) -> Iterator[str]:
     schema = f"test_{uuid.uuid4().hex[:12]}"
     admin_engine = sa.create_engine(TEST_DATABASE_URL.replace("postgresql://", "postgresql+psycopg://", 1))
     with admin_engine.begin() as connection:
+        # Made once per database, as the search indexes' migration would in production.
+        connection.execute(sa.text("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public"))
         connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
     try:
         yield postgres_schema_url(TEST_DATABASE_URL, schema)
@@ -144,10 +147,10 @@ def mail_server_settings(mail_server) -> dict[str, object]:
 
 
 def create_staff(app: Flask, email: str = "sgt.rivera@example.org", role: str = "supervisor",
-                 name: str = "Sgt. Ana Rivera") -> str:
+                 name: str = "Sgt. Ana Rivera", unit: str = "") -> str:
     """An enrolled account, made with the operators' command."""
     result = app.test_cli_runner().invoke(
-        args=["staff", "create", "--email", email, "--name", name, "--role", role],
+        args=["staff", "create", "--email", email, "--name", name, "--role", role] + (["--unit", unit] if unit else []),
         input=PASSWORD + "\n",
     )
     assert result.exit_code == 0, result.output

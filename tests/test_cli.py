@@ -8,6 +8,9 @@ import re
 import sys
 from pathlib import Path
 
+import pytest
+import sqlalchemy as sa
+
 from portal.extensions import db
 from portal.models import DepartmentProfile, PreventionTip, StaffRole, StaffUser, TermsVersion
 from tests.conftest import PASSWORD
@@ -168,33 +171,45 @@ def test_written_secrets_are_picked_up_by_the_factory(public_app):
     assert len(app.config["SECRET_KEY"]) >= 48
 
 
-def test_audit_verify_finds_a_tampered_entry(public_app):
+def three_audited_accounts(app) -> list[int]:
     for email in ("a@example.org", "b@example.org", "c@example.org"):
-        invoke(public_app, "staff", "create", "--email", email, "--name", email, "--role", "records",
-               input=PASSWORD + "\n")
-    intact = invoke(public_app, "audit", "verify")
-    assert intact.exit_code == 0 and "The audit chain of 3 entries is intact." in intact.output
+        invoke(app, "staff", "create", "--email", email, "--name", email, "--role", "records", input=PASSWORD + "\n")
     from portal.models import AuditEntry
 
-    with public_app.app_context():
-        second = db.session.scalars(db.select(AuditEntry).order_by(AuditEntry.id)).all()[1]
-        second.target = "someone-else@example.org"
-        db.session.commit()
-        second_id = second.id
+    with app.app_context():
+        return list(db.session.scalars(db.select(AuditEntry.id).order_by(AuditEntry.id)))
+
+
+def tamper(app, statement: str, entry_id: int) -> None:
+    """What someone with the database owner's rights could do: drop the guard, then edit."""
+    drops = {"sqlite": ["DROP TRIGGER audit_entry_no_update", "DROP TRIGGER audit_entry_no_delete"],
+             "postgresql": ["DROP TRIGGER audit_entry_no_change ON audit_entry"]}
+    with app.app_context(), db.engine.begin() as connection:
+        for drop in drops[connection.dialect.name]:
+            connection.execute(sa.text(drop))
+        connection.execute(sa.text(statement), {"id": entry_id})
+
+
+def test_the_database_refuses_to_change_or_delete_an_audit_entry(public_app):
+    first = three_audited_accounts(public_app)[0]
+    for statement in ("UPDATE audit_entry SET target = 'someone-else' WHERE id = :id",
+                      "DELETE FROM audit_entry WHERE id = :id"):
+        with public_app.app_context(), db.engine.connect() as connection:
+            with pytest.raises(sa.exc.DatabaseError, match="append-only"):
+                connection.execute(sa.text(statement), {"id": first})
+    assert "The audit chain of 3 entries is intact." in invoke(public_app, "audit", "verify").output
+
+
+def test_audit_verify_finds_a_tampered_entry(public_app):
+    entries = three_audited_accounts(public_app)
+    assert "The audit chain of 3 entries is intact." in invoke(public_app, "audit", "verify").output
+    tamper(public_app, "UPDATE audit_entry SET target = 'someone-else@example.org' WHERE id = :id", entries[1])
     broken = invoke(public_app, "audit", "verify")
-    assert broken.exit_code == 1 and f"broken at entry {second_id}" in broken.output
+    assert broken.exit_code == 1 and f"broken at entry {entries[1]}" in broken.output
 
 
 def test_audit_verify_finds_a_deleted_entry(public_app):
-    for email in ("a@example.org", "b@example.org", "c@example.org"):
-        invoke(public_app, "staff", "create", "--email", email, "--name", email, "--role", "records",
-               input=PASSWORD + "\n")
-    from portal.models import AuditEntry
-
-    with public_app.app_context():
-        entries = db.session.scalars(db.select(AuditEntry).order_by(AuditEntry.id)).all()
-        db.session.delete(entries[1])
-        db.session.commit()
-        third_id = entries[2].id
+    entries = three_audited_accounts(public_app)
+    tamper(public_app, "DELETE FROM audit_entry WHERE id = :id", entries[1])
     broken = invoke(public_app, "audit", "verify")
-    assert broken.exit_code == 1 and f"broken at entry {third_id}" in broken.output
+    assert broken.exit_code == 1 and f"broken at entry {entries[2]}" in broken.output

@@ -6,7 +6,7 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
-from portal.models.base import UTCDateTime
+from portal.models.base import UTCDateTime, exists_on
 
 config = context.config
 # Keep the portal's own loggers (and its privacy filter) alive when a migration runs in-process.
@@ -49,6 +49,7 @@ def run_migrations_online():
             connection=connection,
             target_metadata=database.metadata,
             render_item=render_item,
+            include_object=lambda item, name, type_, reflected, compare_to: exists_on(item, connection.dialect.name),
             **configure_args,
         )
         with context.begin_transaction():

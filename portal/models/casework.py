@@ -22,7 +22,7 @@ class Area(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(MAX_NAME), unique=True)
     places: Mapped[str] = mapped_column(String(500), default="")
-    # Longitude/latitude pairs of the outline, as "lat,lon; lat,lon; ..." typed by staff.
+    # The outline's corners as "lat,lon; lat,lon; ..." (routing.format_outline), however it was given.
     outline: Mapped[str] = mapped_column(Text, default="")
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import JSON, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
-from portal.models.base import UTCDateTime, enum_column, new_public_id
+from portal.models.base import UTCDateTime, enum_column, new_public_id, trigram_index
 from portal.models.tips import Attachment
 
 
@@ -24,6 +24,8 @@ class ReportStatus(enum.StrEnum):
 
 
 class Report(db.Model):
+    __table_args__ = (trigram_index("ix_report_narrative_trigram", "narrative"),)
+
     MAX_NARRATIVE = 10_000
     MAX_LOCATION = 300
     MAX_NAME = 120

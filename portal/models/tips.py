@@ -12,7 +12,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
-from portal.models.base import UTCDateTime, enum_column, new_public_id
+from portal.models.base import UTCDateTime, enum_column, new_public_id, trigram_index
 
 if TYPE_CHECKING:
     from portal.models.reports import Report
@@ -44,6 +44,8 @@ class Tip(db.Model):
 
     ``created_at`` is rounded down to a quarter hour (see services.tips.rounded_now).
     """
+
+    __table_args__ = (trigram_index("ix_tip_description_trigram", "description"),)
 
     MAX_DESCRIPTION = 10_000
     MAX_WHEN = 300
@@ -88,6 +90,8 @@ class Tip(db.Model):
 
 class TipMessage(db.Model):
     """One turn of the anonymous conversation between the tipster and staff."""
+
+    __table_args__ = (trigram_index("ix_tip_message_body_trigram", "body"),)
 
     MAX_BODY = 10_000
 

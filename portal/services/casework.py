@@ -8,6 +8,7 @@ never confirms that an item exists.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -26,6 +27,7 @@ from portal.models import (
     StaffRole,
     StaffUser,
     Tip,
+    TipMessage,
     TipStatus,
     Unit,
     WorkItem,
@@ -77,6 +79,29 @@ class QueuePage:
     pages: int
 
 
+MAX_SEARCH_TERMS = 8
+SEARCH_TERM = re.compile(r'"([^"]+)"|(\S+)')
+
+
+def search_terms(text: str) -> list[str]:
+    """Words and "quoted phrases"; an item must contain every one of them."""
+    terms = [phrase or word for phrase, word in SEARCH_TERM.findall(text)]
+    return [term.strip() for term in terms if term.strip()][:MAX_SEARCH_TERMS]
+
+
+def text_contains(term: str):
+    """The tip's text, any message in its conversation, or the report's narrative holds the term.
+
+    A substring match, not a stemmed word search: investigators look for partial plates, names and
+    addresses. Each side is its own sub-query so PostgreSQL can use the trigram indexes."""
+    pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return or_(
+        WorkItem.tip_id.in_(db.select(Tip.id).where(Tip.description.ilike(pattern, escape="\\"))),
+        WorkItem.tip_id.in_(db.select(TipMessage.tip_id).where(TipMessage.body.ilike(pattern, escape="\\"))),
+        WorkItem.report_id.in_(db.select(Report.id).where(Report.narrative.ilike(pattern, escape="\\"))),
+    )
+
+
 def list_queue(user: StaffUser, filters: QueueFilters, now: datetime | None = None) -> QueuePage:
     now = now or datetime.now(timezone.utc)
     query = visible_items(user)
@@ -92,10 +117,8 @@ def list_queue(user: StaffUser, filters: QueueFilters, now: datetime | None = No
         query = query.where(WorkItem.assignee_id == filters.assignee_id)
     if filters.overdue:
         query = query.where(WorkItem.open, WorkItem.due_at < now)
-    if filters.search.strip():
-        pattern = "%" + filters.search.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.outerjoin(Tip, WorkItem.tip_id == Tip.id).outerjoin(Report, WorkItem.report_id == Report.id).where(
-            or_(Tip.description.ilike(pattern, escape="\\"), Report.narrative.ilike(pattern, escape="\\")))
+    for term in search_terms(filters.search):
+        query = query.where(text_contains(term))
     total = db.session.scalar(db.select(func.count()).select_from(query.subquery()))
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(filters.page, 1), pages)
@@ -249,23 +272,64 @@ def list_areas() -> list[Area]:
     return list(db.session.scalars(db.select(Area).order_by(Area.name)))
 
 
-def add_area(user: StaffUser, name: str, places: str, outline: str) -> Area:
-    """A named area; its outline is checked to be a real polygon before it is kept."""
-    require_supervisor(user)
+def get_area(area_id: int) -> Area:
+    area = db.session.get(Area, area_id)
+    if area is None:
+        raise NotFound("area")
+    return area
+
+
+def checked_area(name: str, places: str, outline: str, area_id: int | None = None) -> tuple[str, str, str]:
+    """Name, places and the outline in its stored form; the outline must be a real polygon."""
     name = name.strip()
-    if not name or db.session.scalar(db.select(func.count()).select_from(Area).where(Area.name == name)):
+    clash = db.select(func.count()).select_from(Area).where(func.lower(Area.name) == name.lower(), Area.id != area_id)
+    if not name or db.session.scalar(clash):
         raise InvalidInput("Give the area a name no other area has.", "name")
     try:
-        routing.parse_outline(outline)
+        polygon = routing.parse_outline(outline)
     except routing.OutlineError as error:
         raise InvalidInput(str(error), "outline") from None
-    if not places.strip() and not outline.strip():
-        raise InvalidInput("List place names or ZIP codes, or give an outline.", "places")
-    area = Area(name=name, places=places.strip(), outline=outline.strip())
+    if not places.strip() and polygon is None:
+        raise InvalidInput("List place names or ZIP codes, or draw or give an outline.", "places")
+    return name, places.strip(), routing.format_outline(polygon) if polygon is not None else ""
+
+
+def add_area(user: StaffUser, name: str, places: str, outline: str) -> Area:
+    require_supervisor(user)
+    name, places, outline = checked_area(name, places, outline)
+    area = Area(name=name, places=places, outline=outline)
     db.session.add(area)
     audit.record("routing.area_added", user.email, staff_user_id=user.id, target=name)
     db.session.commit()
     return area
+
+
+def update_area(user: StaffUser, area_id: int, name: str, places: str, outline: str) -> Area:
+    """Every rule using the area follows the change; the audit entry keeps what it was."""
+    require_supervisor(user)
+    area = get_area(area_id)
+    name, places, outline = checked_area(name, places, outline, area.id)
+    audit.record("routing.area_changed", user.email, staff_user_id=user.id, target=name,
+                 detail=f"was {area.name!r}, places {area.places!r}, outline {area.outline!r}")
+    area.name, area.places, area.outline = name, places, outline
+    db.session.commit()
+    return area
+
+
+def remove_area(user: StaffUser, area_id: int) -> str:
+    """Only an area no rule uses, so that no rule silently starts matching everywhere."""
+    require_supervisor(user)
+    area = get_area(area_id)
+    users = list(db.session.scalars(db.select(RoutingRule).where(RoutingRule.area_id == area.id)
+                                    .order_by(RoutingRule.position)))
+    if users:
+        named = ", ".join(f"rule {rule.position} ({rule.name})" for rule in users)
+        raise InvalidInput(f"{area.name} is used by {named}: change those rules first.", "name")
+    audit.record("routing.area_removed", user.email, staff_user_id=user.id, target=area.name,
+                 detail=f"places {area.places!r}, outline {area.outline!r}")
+    db.session.delete(area)
+    db.session.commit()
+    return area.name
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -61,20 +63,54 @@ class OutlineError(ValueError):
 
 
 def parse_outline(text: str) -> Polygon | None:
-    """``"lat,lon; lat,lon; ..."`` (at least three corners) as a polygon, or None when empty."""
-    corners = [part.strip() for part in text.replace("\n", ";").split(";") if part.strip()]
-    if not corners:
+    """The corners as ``"lat,lon; lat,lon; ..."`` (drawn on the map or typed), or a GeoJSON Polygon
+    (as a GIS exports a beat), as a polygon; None when empty."""
+    text = text.strip()
+    if not text:
         return None
-    try:
-        points = [(float(lon), float(lat)) for lat, lon in (corner.split(",") for corner in corners)]
-    except ValueError:
-        raise OutlineError("Write the outline as latitude,longitude pairs separated by semicolons.") from None
-    if len(points) < 3 or any(not (-90 <= lat <= 90 and -180 <= lon <= 180) for lon, lat in points):
+    points = geojson_corners(text) if text.startswith("{") else typed_corners(text)
+    if len(points) < 3 or any(not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90
+                                   and -180 <= lon <= 180) for lon, lat in points):
         raise OutlineError("An outline needs at least three corners with valid coordinates.")
     polygon = Polygon(points)
     if not polygon.is_valid or polygon.area == 0:
         raise OutlineError("The outline crosses itself or has no area.")
     return polygon
+
+
+def typed_corners(text: str) -> list[tuple[float, float]]:
+    corners = [part.strip() for part in text.replace("\n", ";").split(";") if part.strip()]
+    try:
+        return [(float(lon), float(lat)) for lat, lon in (corner.split(",") for corner in corners)]
+    except ValueError:
+        raise OutlineError("Write the outline as latitude,longitude pairs separated by semicolons.") from None
+
+
+def geojson_corners(text: str) -> list[tuple[float, float]]:
+    """The outer ring of a GeoJSON Polygon, bare or as the geometry of a Feature."""
+    try:
+        shape = json.loads(text)
+    except (ValueError, RecursionError):
+        raise OutlineError("This is not valid GeoJSON.") from None
+    if isinstance(shape, dict) and shape.get("type") == "Feature":
+        shape = shape.get("geometry")
+    if not isinstance(shape, dict) or shape.get("type") != "Polygon":
+        raise OutlineError("Give one GeoJSON Polygon (or a Feature holding one); split other shapes into areas.")
+    rings = shape.get("coordinates")
+    if not isinstance(rings, list) or len(rings) != 1 or not isinstance(rings[0], list):
+        raise OutlineError("The polygon must have one outer ring and no holes.")
+    corners = []
+    for position in rings[0]:
+        if (not isinstance(position, list) or len(position) < 2
+                or not all(type(value) in (int, float) for value in position[:2])):
+            raise OutlineError("Every GeoJSON position must be a pair of numbers, longitude first.")
+        corners.append((float(position[0]), float(position[1])))
+    return corners
+
+
+def format_outline(polygon: Polygon) -> str:
+    """The canonical stored form: ``lat,lon`` corners to a tenth of a metre, without the closing repeat."""
+    return "; ".join(f"{lat:.6f},{lon:.6f}" for lon, lat in list(polygon.exterior.coords)[:-1])
 
 
 def conditions(rule: RuleView) -> list[str]:

@@ -20,7 +20,7 @@ from zxcvbn import zxcvbn
 
 from portal.exceptions import InvalidInput, NotFound
 from portal.extensions import db
-from portal.models import StaffRole, StaffUser, Unit
+from portal.models import RoutingRule, StaffRole, StaffUser, Unit, WorkItem
 from portal.services import audit, staff_sessions, two_factor
 
 log = logging.getLogger(__name__)
@@ -266,6 +266,38 @@ def rename_unit(unit_id: int, new_name: str, by: StaffUser) -> Unit:
     unit.name = new_name
     db.session.commit()
     return unit
+
+
+def remove_unit(unit_id: int, successor_id: int | None, by: StaffUser, fallback_unit: str) -> Unit | None:
+    """Removes a unit after moving what it holds (members, routing rules and every submission it
+    ever had, open or closed) to a successor, so that nothing loses its queue or its history.
+    Returns the successor, if anything had to move."""
+    unit = db.session.get(Unit, unit_id)
+    if unit is None:
+        raise NotFound("unit")
+    if unit.name.lower() == fallback_unit.lower():
+        raise InvalidInput(f"{unit.name} is the fallback queue that catches every unrouted submission; "
+                           "it cannot be removed.", "successor")
+    # Counted, not loaded: deleting a unit whose members are loaded would set their unit to none.
+    members = db.session.scalar(db.select(func.count()).where(StaffUser.unit_id == unit.id))
+    rules = db.session.scalar(db.select(func.count()).where(RoutingRule.unit_id == unit.id))
+    items = db.session.scalar(db.select(func.count()).where(WorkItem.unit_id == unit.id))
+    successor = db.session.get(Unit, successor_id) if successor_id else None
+    if (members or rules or items) and successor is None:
+        raise InvalidInput(f"{unit.name} still has {members} member(s), {rules} routing rule(s) and {items} "
+                           "submission(s): choose the unit that takes them over.", "successor")
+    if successor is not None and successor.id == unit.id:
+        raise InvalidInput("A unit cannot take over from itself.", "successor")
+    if successor is not None:
+        db.session.execute(db.update(StaffUser).where(StaffUser.unit_id == unit.id).values(unit_id=successor.id))
+        db.session.execute(db.update(RoutingRule).where(RoutingRule.unit_id == unit.id).values(unit_id=successor.id))
+        db.session.execute(db.update(WorkItem).where(WorkItem.unit_id == unit.id).values(unit_id=successor.id))
+    audit.record("unit.removed", by.email, staff_user_id=by.id, target=unit.name,
+                 detail=f"moved {members} member(s), {rules} rule(s), {items} submission(s)"
+                 + (f" to {successor.name}" if successor else ""))
+    db.session.delete(unit)
+    db.session.commit()
+    return successor
 
 
 def list_accounts() -> list[StaffUser]:

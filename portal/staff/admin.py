@@ -8,15 +8,18 @@ from portal.exceptions import InvalidInput
 from portal.models import StaffRole
 from portal.services import audit, staff_accounts
 from portal.staff.decorators import role_required
-from portal.staff.forms import AccountForm, ActiveForm, PlacementForm, UnitNameForm
+from portal.staff.forms import AccountForm, ActiveForm, PlacementForm, UnitNameForm, UnitRemovalForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 def render_accounts(form: AccountForm, status: int = 200):
+    units = staff_accounts.list_units()
+    removal_forms = {unit.id: UnitRemovalForm(formdata=None, prefix=f"remove{unit.id}").offer_successors(unit, units)
+                     for unit in units}
     return render_template("staff/admin/accounts.html", form=form, accounts=staff_accounts.list_accounts(),
-                           units=staff_accounts.list_units(), active_form=ActiveForm(),
-                           placement_form=PlacementForm, unit_form=UnitNameForm), status
+                           units=units, active_form=ActiveForm(), placement_form=PlacementForm,
+                           unit_form=UnitNameForm, removal_forms=removal_forms), status
 
 
 @bp.route("/accounts", methods=["GET", "POST"])
@@ -71,6 +74,20 @@ def rename_unit(unit_id: int):
         try:
             unit = staff_accounts.rename_unit(unit_id, form.name.data, g.staff)
             flash(f"The unit is now called {unit.name}.")
+        except InvalidInput as error:
+            flash(str(error))
+    return redirect(url_for("admin.accounts"))
+
+
+@bp.post("/units/<int:unit_id>/remove")
+@role_required(StaffRole.ADMIN)
+def remove_unit(unit_id: int):
+    form = UnitRemovalForm(prefix=f"remove{unit_id}")
+    if form.validate_on_submit():
+        try:
+            successor = staff_accounts.remove_unit(unit_id, form.successor.data or None, g.staff,
+                                                   current_app.config["PORTAL_FALLBACK_UNIT"])
+            flash("The unit was removed" + (f"; {successor.name} took over what it held." if successor else "."))
         except InvalidInput as error:
             flash(str(error))
     return redirect(url_for("admin.accounts"))

@@ -1,5 +1,7 @@
 """Back-office forms: shape checks only; the services decide what is allowed."""
 
+from __future__ import annotations
+
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -130,9 +132,22 @@ class PlacementForm(FlaskForm):
 class AreaForm(FlaskForm):
     name = StringField("Area name", validators=[DataRequired(), Length(max=80), NoControlCharacters()])
     places = StringField("Place names or ZIP codes, comma-separated", validators=[Length(max=500), NoControlCharacters()])
-    outline = TextAreaField("Outline: corners as latitude,longitude separated by semicolons (optional)",
-                            validators=[Length(max=20_000), NoControlCharacters()])
+    outline = TextAreaField("Outline (optional): corners as latitude,longitude separated by semicolons, "
+                            "or a GeoJSON Polygon", validators=[Length(max=50_000), NoControlCharacters()])
+
+
+class AreaRemovalForm(FlaskForm):
+    """A button and its CSRF token."""
 
 
 class UnitNameForm(FlaskForm):
     name = StringField("New name", validators=[DataRequired(), Length(max=Unit.MAX_NAME), NoControlCharacters()])
+
+
+class UnitRemovalForm(FlaskForm):
+    successor = SelectField("Move its members, rules and submissions to", coerce=int, validate_choice=False)
+
+    def offer_successors(self, unit: Unit, units: list[Unit]) -> UnitRemovalForm:
+        self.successor.choices = [SelectChoice(0, "(nothing to move)")] + [
+            SelectChoice(other.id, other.name) for other in units if other.id != unit.id]
+        return self

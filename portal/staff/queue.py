@@ -26,7 +26,7 @@ def index():
         state=form.state.data if form.state.data is not None else "open", overdue=form.overdue.data == "yes",
         unit_id=form.unit.data or None if not form.unit.errors else None,
         assignee_id=form.assignee.data or None if not form.assignee.errors else None,
-        search=form.search.data or "", order=form.sort.data or "oldest",
+        search=form.search.data or "" if not form.search.errors else "", order=form.sort.data or "oldest",
         page=form.page.data if not form.page.errors and form.page.data else 1)
     page = casework.list_queue(g.staff, filters)
     return render_template("staff/queue/index.html", form=form, page=page, now=datetime.now(timezone.utc))

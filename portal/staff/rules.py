@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, url_for
 from wtforms.fields.choices import SelectChoice
 
 from portal.exceptions import InvalidInput
 from portal.models import StaffRole
+from portal.models import Area
+from portal.security import policy_with_map_tiles
 from portal.services import casework
 from portal.staff.decorators import role_required
-from portal.staff.forms import AreaForm, RuleForm, RuleToggleForm
+from portal.staff.forms import AreaForm, AreaRemovalForm, RuleForm, RuleToggleForm
 
 bp = Blueprint("rules", __name__, url_prefix="/rules")
 
@@ -28,10 +30,25 @@ def rule_input(form: RuleForm) -> casework.RuleInput:
         area_id=form.area_id.data or None)
 
 
-def render_rules(form: RuleForm, area_form: AreaForm):
-    status = 400 if form.errors or area_form.errors else 200
-    return render_template("staff/rules/index.html", form=form, area_form=area_form, rules=casework.list_rules(),
-                           areas=casework.list_areas(), toggle_form=RuleToggleForm()), status
+def render_rules(form: RuleForm):
+    return render_template("staff/rules/index.html", form=form, rules=casework.list_rules(),
+                           areas=casework.list_areas(), toggle_form=RuleToggleForm()), 400 if form.errors else 200
+
+
+def render_area(form: AreaForm, area: Area | None):
+    """The area form with a map to draw the outline on; the typed outline works without script."""
+    config = current_app.config
+    others = [{"name": other.name, "outline": other.outline} for other in casework.list_areas()
+              if other.outline and other is not area]
+    page = render_template("staff/rules/area.html", form=form, area=area, others=others,
+                           removal_form=AreaRemovalForm(), tiles=config["PORTAL_MAP_TILES_URL"],
+                           attribution=config["PORTAL_MAP_ATTRIBUTION"], center=config["PORTAL_MAP_CENTER"],
+                           zoom=config["PORTAL_MAP_ZOOM"])
+    return page, 400 if form.errors else 200, {"Content-Security-Policy": policy_with_map_tiles(config)}
+
+
+def show_area_error(form: AreaForm, error: InvalidInput) -> None:
+    getattr(form, error.field if error.field in form._fields else "name").errors.append(str(error))
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -46,7 +63,7 @@ def index():
         else:
             flash("Rule added at the end of the list.")
             return redirect(url_for("rules.index"))
-    return render_rules(form, AreaForm(formdata=None))
+    return render_rules(form)
 
 
 @bp.route("/<int:rule_id>/edit", methods=["GET", "POST"])
@@ -65,19 +82,47 @@ def edit(rule_id: int):
     return render_template("staff/rules/edit.html", form=form, rule=rule), 400 if form.errors else 200
 
 
-@bp.post("/areas")
+@bp.route("/areas", methods=["GET", "POST"])
 @role_required(StaffRole.ADMIN, StaffRole.SUPERVISOR)
 def add_area():
-    area_form = AreaForm()
-    if area_form.validate_on_submit():
+    form = AreaForm()
+    if form.validate_on_submit():
         try:
-            casework.add_area(g.staff, area_form.name.data, area_form.places.data or "", area_form.outline.data or "")
+            casework.add_area(g.staff, form.name.data, form.places.data or "", form.outline.data or "")
         except InvalidInput as error:
-            getattr(area_form, error.field if error.field in area_form._fields else "name").errors.append(str(error))
+            show_area_error(form, error)
         else:
             flash("Area added.")
             return redirect(url_for("rules.index"))
-    return render_rules(rule_form(formdata=None), area_form)
+    return render_area(form, None)
+
+
+@bp.route("/areas/<int:area_id>", methods=["GET", "POST"])
+@role_required(StaffRole.ADMIN, StaffRole.SUPERVISOR)
+def edit_area(area_id: int):
+    area = casework.get_area(area_id)
+    form = AreaForm(obj=area)
+    if form.validate_on_submit():
+        try:
+            casework.update_area(g.staff, area_id, form.name.data, form.places.data or "", form.outline.data or "")
+        except InvalidInput as error:
+            show_area_error(form, error)
+        else:
+            flash("Area changed; the rules that use it follow.")
+            return redirect(url_for("rules.index"))
+    return render_area(form, area)
+
+
+@bp.post("/areas/<int:area_id>/remove")
+@role_required(StaffRole.ADMIN, StaffRole.SUPERVISOR)
+def remove_area(area_id: int):
+    if AreaRemovalForm().validate_on_submit():
+        try:
+            flash(f"Area {casework.remove_area(g.staff, area_id)} removed.")
+        except InvalidInput as error:
+            flash(str(error))
+            return redirect(url_for("rules.edit_area", area_id=area_id))
+    return redirect(url_for("rules.index"))
 
 
 @bp.post("/<int:rule_id>/<any(enable, disable, up, down):change>")

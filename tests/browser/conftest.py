@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import TEST_DATABASE_URL
+from tests.conftest import PASSWORD, TEST_DATABASE_URL
 from tests.serving import Server, free_port, gunicorn_command, run_flask, server_environment
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -55,3 +56,20 @@ def phone_page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+def staff_page(browser, server: Server, email: str, role: str):
+    """A new browser tab signed in to the back office as a new account of that role."""
+    import pyotp
+
+    output = run_flask(server.environ, "staff", "create", "--email", email, "--name", email.split("@")[0].title(),
+                       "--role", role, input=PASSWORD + "\n")
+    secret = re.search(r"secret=([A-Z2-7]+)", output).group(1)
+    page = browser.new_context().new_page()
+    page.goto(server.url + "/staff/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.fill("#code", pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Sign in").click()
+    return page

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
-import pyotp
 import pytest
 
-from tests.browser.conftest import serve_portal
-from tests.conftest import PASSWORD, TEST_DATABASE_URL
+from tests.browser.conftest import serve_portal, staff_page
+from tests.conftest import TEST_DATABASE_URL
 from tests.helpers import xss_payloads
-from tests.serving import run_flask
 
 pytestmark = pytest.mark.browser
 
@@ -46,21 +42,11 @@ def served_for_flood(tmp_path_factory):
 
 def test_no_payload_runs_on_any_staff_page(served_for_flood, browser):
     served_portal = served_for_flood
-    output = run_flask(served_portal.environ, "staff", "create", "--email", "chief@example.org", "--name",
-                       "Chief Cruz", "--role", "admin", input=PASSWORD + "\n")
-    secret = re.search(r"secret=([A-Z2-7]+)", output).group(1)
     sent = send_hostile_tips(browser, served_portal.url)
 
-    context = browser.new_context()
-    page = context.new_page()
+    page = staff_page(browser, served_portal, "chief@example.org", "admin")
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    page.goto(served_portal.url + "/staff/login")
-    page.fill("#email", "chief@example.org")
-    page.fill("#password", PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.fill("#code", pyotp.TOTP(secret).now())
-    page.get_by_role("button", name="Sign in").click()
     page.goto(served_portal.url + "/staff/queue/?sort=newest")
     links = [link.get_attribute("href") for link in page.locator('a[href^="/staff/cases/"]').all()]
     assert len(links) == len(sent)
@@ -73,4 +59,4 @@ def test_no_payload_runs_on_any_staff_page(served_for_flood, browser):
     assert sorted(shown) == sorted(sent), "every payload is shown exactly as it was typed"
     assert dialogs == [], dialogs
     assert page.evaluate("typeof window.xss === 'undefined'")
-    context.close()
+    page.context.close()

@@ -7,14 +7,16 @@ import re
 import pytest
 
 from portal.extensions import db
-from portal.models import RoutingRule, StaffUser, WorkItem
+from portal.models import Area, RoutingRule, StaffUser, WorkItem
 from portal.staff import OPEN_ENDPOINTS
 from tests.conftest import PASSWORD
 from tests.helpers import TipActions, sign_in
 
 ROLES = ["admin", "supervisor", "investigator", "communications", "records"]
-ADMIN_ONLY = {"admin.accounts", "admin.set_active", "admin.placement", "admin.rename_unit", "admin.audit_log"}
-SUPERVISORS = {"rules.index", "rules.toggle", "rules.add_area", "rules.edit", "cases.reroute"}
+ADMIN_ONLY = {"admin.accounts", "admin.set_active", "admin.placement", "admin.rename_unit", "admin.remove_unit",
+              "admin.audit_log"}
+SUPERVISORS = {"rules.index", "rules.toggle", "rules.add_area", "rules.edit_area", "rules.remove_area", "rules.edit",
+               "cases.reroute"}
 CASE_PAGES = {"cases.detail", "cases.add_note", "cases.reroute", "cases.download", "cases.set_state", "cases.reply",
               "cases.decide"}
 # Who may see the tip routed to Narcotics: admins see all; the unit's members see its items.
@@ -36,12 +38,14 @@ def world(staff_app, make_app):
         assert sign_in(clients[role], f"{role}@example.org").status_code == 302
     clients["admin"].post("/rules/", data={"name": "Drugs", "kind": "", "category": "drugs", "keywords": "",
                                            "places": "", "unit_name": "Narcotics"})
+    clients["admin"].post("/rules/areas", data={"name": "East beat", "places": "60015", "outline": ""})
     assert TipActions(site.test_client()).submit(category="drugs").status_code == 200
     with staff_app.app_context():
         item = db.session.scalars(db.select(WorkItem)).one()
         rule_id = db.session.scalars(db.select(RoutingRule.id)).one()
+        area_id = db.session.scalars(db.select(Area.id)).one()
         records = db.session.scalars(db.select(StaffUser.public_id).where(StaffUser.email == "records@example.org")).one()
-        return clients, {"public_id": item.public_id, "rule_id": str(rule_id), "account_id": records,
+        return clients, {"public_id": item.public_id, "rule_id": str(rule_id), "area_id": str(area_id), "account_id": records,
                          "attachment_id": "0b5e3a4c-8d2f-4a7e-9c1b-2f6d8e0a1b2c"}
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from portal.extensions import db
-from portal.models import StaffUser
+from portal.models import AuditEntry, RoutingRule, StaffUser, Unit, WorkItem
 from tests.conftest import PASSWORD, create_staff
-from tests.helpers import parse_page, sign_in
+from tests.helpers import TipActions, parse_page, sign_in
 
 ADMIN_PAGES = ["/admin/accounts", "/admin/audit"]
 
@@ -103,8 +103,6 @@ def test_an_admin_renames_a_unit_and_names_stay_unique(staff_app, admin_client):
     admin_client.post(f"/admin/accounts/{officer}/placement",
                       data={f"{officer[:8]}-role": "investigator", f"{officer[:8]}-unit": "Cyber"})
     with staff_app.app_context():
-        from portal.models import Unit
-
         cyber = db.session.scalars(db.select(Unit.id).where(Unit.name == "Cyber")).one()
     renamed = admin_client.post(f"/admin/units/{cyber}/name", data={f"unit{cyber}-name": "Cyber Crimes"},
                                 follow_redirects=True)
@@ -115,3 +113,44 @@ def test_an_admin_renames_a_unit_and_names_stay_unique(staff_app, admin_client):
         db.session.commit()
     clash = admin_client.post(f"/admin/units/{cyber}/name", data={f"unit{cyber}-name": "youth"}, follow_redirects=True)
     assert "Another unit already has that name." in parse_page(clash).text
+
+
+def test_removing_a_unit_hands_everything_it_held_to_a_successor(staff_app, admin_client, make_app):
+    site = make_app("public", PORTAL_TIP_MIN_FILL_SECONDS=0)
+    site.test_cli_runner().invoke(args=["seed-demo"])
+    create_staff(staff_app, email="ofc@example.org", role="investigator", name="Ofc. Diaz", unit="Cyber")
+    create_staff(staff_app, email="det@example.org", role="investigator", name="Det. Ng", unit="Investigations")
+    admin_client.post("/rules/", data={"name": "Online", "kind": "", "category": "online-crime", "keywords": "",
+                                       "places": "", "unit_name": "Cyber"})
+    assert TipActions(site.test_client()).submit(category="online-crime").status_code == 200
+    assert TipActions(site.test_client()).submit(category="other").status_code == 200
+    with staff_app.app_context():
+        units = {unit.name: unit.id for unit in db.session.scalars(db.select(Unit))}
+    cyber, investigations, triage = units["Cyber"], units["Investigations"], units["Triage"]
+
+    def remove(unit_id: int, successor_id: int) -> str:
+        return parse_page(admin_client.post(f"/admin/units/{unit_id}/remove",
+                                            data={f"remove{unit_id}-successor": str(successor_id)},
+                                            follow_redirects=True)).text
+
+    assert ("Cyber still has 1 member(s), 1 routing rule(s) and 1 submission(s): "
+            "choose the unit that takes them over.") in remove(cyber, 0)
+    assert "Triage is the fallback queue" in remove(triage, investigations)
+    removed = remove(cyber, investigations)
+    assert "The unit was removed; Investigations took over what it held." in removed
+    assert "Investigations: Det. Ng, Ofc. Diaz" in removed and "Cyber:" not in removed
+    with staff_app.app_context():
+        online = db.session.scalars(db.select(WorkItem).where(WorkItem.category == "online-crime")).one()
+        assert online.unit_id == investigations
+        assert db.session.scalars(db.select(RoutingRule.unit_id)).one() == investigations
+        entry = db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == "unit.removed")).one()
+        assert entry.target == "Cyber" and entry.detail.endswith("to Investigations")
+    assert "The unit was removed." in remove(make_unit_with_nothing(staff_app), 0)
+
+
+def make_unit_with_nothing(app) -> int:
+    with app.app_context():
+        unit = Unit(name="Retired desk")
+        db.session.add(unit)
+        db.session.commit()
+        return unit.id

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from portal.extensions import db
-from portal.models import AuditEntry, WorkItem
+from portal.models import Area, AuditEntry, RoutingRule, WorkItem
 from tests.conftest import PASSWORD
 from tests.helpers import DATA, TipActions, parse_page, sign_in, xss_payloads
 from tests.mail import send_outbox
@@ -211,6 +212,26 @@ def test_the_queue_searches_filters_and_pages(staff_app, public_site):
     assert "0 item(s)" in parse_page(admin.get("/queue/?search=%25_%25")).text, "wildcards are literal"
 
 
+def test_search_needs_every_word_or_phrase_and_reads_the_tipsters_follow_ups(staff_app, public_site):
+    admin = person(staff_app, "chief@example.org", "admin")
+    send_tip(public_site, description="A RED truck parks by the school every night")
+    send_tip(public_site, description="The truck was blue, plate 5XJ-2R1")
+    tipster = TipActions(public_site.test_client())
+    number, passphrase = tipster.credentials(tipster.submit(description="Noise at the park"))
+    assert tipster.send_message(number, passphrase, "I forgot: the van had a dented door").status_code == 200
+
+    def count(query: str) -> str:
+        return re.search(r"(\d+) item\(s\)", parse_page(admin.get("/queue/", query_string={"search": query})).text)[1]
+
+    assert count("truck") == "2"
+    assert count("red truck") == "1", "every word must be there, in any order"
+    assert count('"red truck"') == "1" and count('"truck red"') == "0", "a quoted phrase must be there as typed"
+    assert count("5xj") == "1", "part of a plate, any case"
+    assert count("dented door") == "1", "the tipster's follow-up message is searched too"
+    too_long = parse_page(admin.get("/queue/", query_string={"search": "truck " * 50})).text
+    assert "longer than 200 characters" in too_long and "3 item(s)" in too_long
+
+
 def test_the_assignee_is_told_where_but_never_what(staff_app, make_app, mail_server):
     site = make_app("public", PORTAL_TIP_MIN_FILL_SECONDS=0, **mail_server.settings())
     site.test_cli_runner().invoke(args=["seed-demo"])
@@ -305,8 +326,6 @@ def test_moving_a_rule_up_changes_which_rule_decides(staff_app, public_site):
     add_rule(admin, name="Park", keywords="park", unit_name="Patrol")
     send_tip(public_site, category="drugs", description="Dealing in the park")
     with staff_app.app_context():
-        from portal.models import RoutingRule
-
         park_id = db.session.scalars(db.select(RoutingRule.id).where(RoutingRule.name == "Park")).one()
     admin.post(f"/rules/{park_id}/up")
     send_tip(public_site, category="drugs", description="Dealing in the park again")
@@ -343,12 +362,53 @@ def test_a_rule_can_send_a_drawn_area_to_its_beat(staff_app, public_site):
     assert outside.unit.name == "Triage"
 
 
+def test_areas_come_from_gis_geojson_and_can_be_redrawn_or_removed(staff_app, public_site):
+    supervisor = person(staff_app, "sup@example.org", "supervisor", "Patrol East")
+    broken = '{"type": "Polygon", "coordinates": [[[-87.845, 42.175], [-87.80, 42.175]'
+    refused = supervisor.post("/rules/areas", data={"name": "East beat", "places": "", "outline": broken})
+    assert refused.status_code == 400 and "This is not valid GeoJSON." in parse_page(refused).text
+    assert broken.replace('"', "&#34;") in refused.get_data(as_text=True), "what was pasted comes back"
+    beat = {"type": "Feature", "properties": {"BEAT": "E1"}, "geometry": {"type": "Polygon", "coordinates": [[
+        [-87.845, 42.175], [-87.80, 42.175], [-87.80, 42.14], [-87.845, 42.14], [-87.845, 42.175]]]}}
+    added = supervisor.post("/rules/areas", data={"name": "East beat", "places": "", "outline": json.dumps(beat)},
+                            follow_redirects=True)
+    assert "East beat (outline of 4 corners)" in parse_page(added).text
+    with staff_app.app_context():
+        area_id = db.session.scalars(db.select(Area.id)).one()
+    add_rule(supervisor, name="East", area_id=str(area_id), unit_name="Patrol East")
+
+    page = supervisor.get(f"/rules/areas/{area_id}")
+    assert "img-src 'self' data: https://tile.openstreetmap.org;" in page.headers["Content-Security-Policy"]
+    assert "tile.openstreetmap.org" not in supervisor.get("/queue/").headers["Content-Security-Policy"]
+    outline = parse_page(page).find_all("textarea", id="outline")
+    assert outline, "the outline field is on the page"
+    assert "42.175000,-87.845000; 42.175000,-87.800000; 42.140000,-87.800000; 42.140000,-87.845000" in page.get_data(
+        as_text=True)
+
+    moved = supervisor.post(f"/rules/areas/{area_id}", data={
+        "name": "East beat", "places": "", "outline": "42.175,-88.0; 42.175,-87.9; 42.14,-87.9; 42.14,-88.0"},
+        follow_redirects=True)
+    assert "Area changed; the rules that use it follow." in parse_page(moved).text
+    send_tip(public_site, description="In the redrawn beat", latitude="42.16", longitude="-87.95")
+    assert items(staff_app)[0].unit.name == "Patrol East"
+
+    in_use = supervisor.post(f"/rules/areas/{area_id}/remove", follow_redirects=True)
+    assert "East beat is used by rule 1 (East): change those rules first." in parse_page(in_use).text
+    with staff_app.app_context():
+        rule_id = db.session.scalars(db.select(RoutingRule.id)).one()
+    supervisor.post(f"/rules/{rule_id}/edit", data={"name": "East", "kind": "", "category": "", "keywords": "",
+                                                    "places": "60015", "area_id": "0", "unit_name": "Patrol East"})
+    gone = supervisor.post(f"/rules/areas/{area_id}/remove", follow_redirects=True)
+    assert "Area East beat removed." in parse_page(gone).text
+    assert supervisor.get(f"/rules/areas/{area_id}").status_code == 404
+    actions = audit_actions(staff_app)
+    assert {"routing.area_added", "routing.area_changed", "routing.area_removed"} <= set(actions)
+
+
 def test_a_rule_can_be_changed_and_the_change_is_audited(staff_app, public_site):
     supervisor = person(staff_app, "sup@example.org", "supervisor", "Narcotics")
     add_rule(supervisor, name="Drugs", category="drugs", unit_name="Narcotics")
     with staff_app.app_context():
-        from portal.models import RoutingRule
-
         rule_id = db.session.scalars(db.select(RoutingRule.id)).one()
     form = parse_page(supervisor.get(f"/rules/{rule_id}/edit"))
     assert form.find_all("input", id="category", value="drugs")
