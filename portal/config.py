@@ -123,6 +123,10 @@ class BaseConfig:
     PORTAL_MAP_CENTER = [42.1711, -87.8445]
     PORTAL_MAP_ZOOM = 13
 
+    # Notices may link to the department's own sites and official accounts, and to these hosts
+    # (and their subdomains), e.g. ["weather.gov", "isp.illinois.gov"]; other links draw a warning.
+    PORTAL_LINK_ALLOWLIST: list[str] = ["weather.gov", "ready.gov", "isp.illinois.gov"]
+
     # Online reports: where they may come from, what they may be, how much they may cover.
 
     PORTAL_JURISDICTION_PLACES = ["Deerfield"]

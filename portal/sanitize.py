@@ -31,6 +31,14 @@ def plain_text(text: str, max_length: int, field: str | None = None) -> str:
     return text
 
 
+def absolute_links_only(tag: str, attribute: str, value: str) -> str | None:
+    """nh3 lets relative URLs through whatever the schemes; a notice read in a feed or a shared
+    post has no page to be relative to, so only whole https and mailto addresses stay."""
+    if attribute == "href" and not value.strip().lower().startswith(("https://", "mailto:")):
+        return None
+    return value
+
+
 def rich_text_html(html: str) -> str:
     """Staff-written rich text reduced to a small allow-list; links get rel=noopener noreferrer."""
     return nh3.clean(
@@ -38,6 +46,7 @@ def rich_text_html(html: str) -> str:
         tags=RICH_TEXT_TAGS,
         attributes=RICH_TEXT_ATTRIBUTES,
         url_schemes=RICH_TEXT_URL_SCHEMES,
+        attribute_filter=absolute_links_only,
         link_rel="noopener noreferrer",
         strip_comments=True,
     )

@@ -155,3 +155,13 @@ def create_staff(app: Flask, email: str = "sgt.rivera@example.org", role: str = 
     )
     assert result.exit_code == 0, result.output
     return email
+
+
+def staff_browser(app: Flask, email: str, role: str, unit: str = ""):
+    """A test client signed in as a new, enrolled account of that role (and unit)."""
+    from tests.helpers import sign_in
+
+    create_staff(app, email=email, role=role, name=email.split("@")[0].title(), unit=unit)
+    client = app.test_client()
+    assert sign_in(client, email).status_code == 302
+    return client

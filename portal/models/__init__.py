@@ -3,6 +3,7 @@
 from portal.models.audit import AuditEntry
 from portal.models.casework import Area, RoutingRule, WorkItem, WorkNote
 from portal.models.department import DepartmentProfile, OfficialAccount
+from portal.models.notices import Notice, NoticeEvent, NoticeState, NoticeType
 from portal.models.outbox import OutboxEmail
 from portal.models.prevention import PreventionCategory, PreventionTip
 from portal.models.reports import (
@@ -21,6 +22,10 @@ __all__ = [
     "AuditEntry",
     "Attachment",
     "MessageAuthor",
+    "Notice",
+    "NoticeEvent",
+    "NoticeState",
+    "NoticeType",
     "OutboxEmail",
     "Tip",
     "TipCategory",

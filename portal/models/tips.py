@@ -15,6 +15,7 @@ from portal.extensions import db
 from portal.models.base import UTCDateTime, enum_column, new_public_id, trigram_index
 
 if TYPE_CHECKING:
+    from portal.models.notices import Notice
     from portal.models.reports import Report
 
 
@@ -72,10 +73,13 @@ class Tip(db.Model):
     contact_email: Mapped[str] = mapped_column(String(MAX_CONTACT_EMAIL), default="")
     status: Mapped[TipStatus] = mapped_column(enum_column(TipStatus, "tip_status"), default=TipStatus.RECEIVED)
     public_message: Mapped[str] = mapped_column(Text, default="")
+    # The appeal (missing or wanted person notice) the tipster answered, if they came from one.
+    notice_id: Mapped[int | None] = mapped_column(ForeignKey("notice.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     category: Mapped[TipCategory] = relationship()
+    notice: Mapped[Notice | None] = relationship()
     messages: Mapped[list[TipMessage]] = relationship(
         back_populates="tip", order_by="TipMessage.id", cascade="all, delete-orphan"
     )

@@ -20,6 +20,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from portal.models import Report, ReportItem, Tip, TipMessage
+from portal.local_time import DATETIME_FORMATS
 from portal.validators import FiniteNumber, NoNul
 
 TIP_NUMBER_MAX = 40
@@ -69,7 +70,6 @@ class TipMessageForm(FlaskForm):
 
 YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
 EMAIL_SHAPE = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 
 
 def yes_no(label: str) -> RadioField:

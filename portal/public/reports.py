@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from flask import Blueprint, Flask, abort, current_app, make_response, redirect, render_template, request, url_for
 from flask_limiter import Limiter
@@ -11,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 
 from portal.exceptions import InvalidInput
 from portal.form_tokens import sign, unsign
+from portal.local_time import local_to_utc
 from portal.public.form_support import (
     EXPIRED_NOTICE,
     csrf_expired,
@@ -81,12 +81,6 @@ def render_report_form(form: ReportForm, report_type: str, notice: str | None = 
     return render_template("public/reports/new.html", form=form, report_type=report_type,
                            type_info=report_types()[report_type], terms=current, notice=notice,
                            limits=upload_limits(), loss_limit=current_app.config["PORTAL_REPORT_LOSS_LIMIT"]), status
-
-
-def local_to_utc(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=ZoneInfo(current_app.config["PORTAL_TIMEZONE"])).astimezone(timezone.utc)
 
 
 def report_input(form: ReportForm, report_type: str) -> ReportInput:

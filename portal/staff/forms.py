@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
-from portal.models import StaffRole, StaffUser, Unit
+from portal.local_time import DATETIME_FORMATS
+from portal.models import Notice, NoticeEvent, StaffRole, StaffUser, Unit
+from portal.services import notices
 from portal.services.staff_accounts import MAX_PASSWORD_LENGTH
-from portal.validators import NoControlCharacters
+from portal.validators import NoControlCharacters, NoNul
 
 
 def password_field(label: str) -> PasswordField:
@@ -151,3 +162,43 @@ class UnitRemovalForm(FlaskForm):
         self.successor.choices = [SelectChoice(0, "(nothing to move)")] + [
             SelectChoice(other.id, other.name) for other in units if other.id != unit.id]
         return self
+
+
+def cap_choices(values: tuple[str, ...]) -> list[SelectChoice]:
+    return [SelectChoice("", "(not an emergency)")] + [SelectChoice(value, value) for value in values]
+
+
+class NoticeForm(FlaskForm):
+    notice_type = SelectField("Kind of notice", choices=[
+        SelectChoice(kind.value, name) for kind, name in notices.TYPE_NAMES.items()])
+    title = StringField("Title", validators=[DataRequired(), Length(max=Notice.MAX_TITLE), NoControlCharacters()])
+    summary = TextAreaField("Summary (plain text; what feeds and shared posts show)",
+                            validators=[DataRequired(), Length(max=Notice.MAX_SUMMARY), NoControlCharacters()])
+    body = TextAreaField("Full text (optional)", validators=[Length(max=Notice.MAX_BODY), NoNul()])
+    starts_at = DateTimeLocalField("Starts (local time)", format=DATETIME_FORMATS, validators=[DataRequired()])
+    expires_at = DateTimeLocalField("Expires (local time); it leaves the public list by itself then",
+                                    format=DATETIME_FORMATS, validators=[DataRequired()])
+    area_id = SelectField("Area affected", coerce=int, validate_choice=False)
+    places = StringField("Places affected (streets, parks, neighbourhoods)",
+                         validators=[Length(max=Notice.MAX_PLACES), NoControlCharacters()])
+    severity = SelectField("Severity (emergencies)", choices=cap_choices(notices.SEVERITIES))
+    urgency = SelectField("Urgency (emergencies)", choices=cap_choices(notices.URGENCIES))
+    certainty = SelectField("Certainty (emergencies)", choices=cap_choices(notices.CERTAINTIES))
+
+
+class NoticeUpdateForm(NoticeForm):
+    note = StringField("What changed, in a line the public will read (\"Road reopened\")",
+                       validators=[DataRequired(), Length(max=NoticeEvent.MAX_NOTE), NoControlCharacters()])
+    override_reason = TextAreaField("If the policy check warns: why it may go out anyway (supervisors)",
+                                    validators=[Length(max=NoticeEvent.MAX_NOTE), NoControlCharacters()])
+
+
+class PublishForm(FlaskForm):
+    override_reason = TextAreaField("If the policy check warns: why it may go out anyway (supervisors)",
+                                    validators=[Length(max=NoticeEvent.MAX_NOTE), NoControlCharacters()])
+
+
+class NoticeNoteForm(FlaskForm):
+    """Returning a notice to its author, or cancelling it: one line of why."""
+
+    note = StringField("Why", validators=[DataRequired(), Length(max=NoticeEvent.MAX_NOTE), NoControlCharacters()])

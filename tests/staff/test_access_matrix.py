@@ -7,7 +7,7 @@ import re
 import pytest
 
 from portal.extensions import db
-from portal.models import Area, RoutingRule, StaffUser, WorkItem
+from portal.models import Area, Notice, RoutingRule, StaffUser, WorkItem
 from portal.staff import OPEN_ENDPOINTS
 from tests.conftest import PASSWORD
 from tests.helpers import TipActions, sign_in
@@ -19,6 +19,7 @@ SUPERVISORS = {"rules.index", "rules.toggle", "rules.add_area", "rules.edit_area
                "cases.reroute"}
 CASE_PAGES = {"cases.detail", "cases.add_note", "cases.reroute", "cases.download", "cases.set_state", "cases.reply",
               "cases.decide"}
+NOTICE_REVIEWERS = {"notices.return_to_author", "notices.reviewed"}
 # Who may see the tip routed to Narcotics: admins see all; the unit's members see its items.
 SEES_THE_ITEM = {"admin", "supervisor", "investigator"}
 
@@ -40,12 +41,18 @@ def world(staff_app, make_app):
                                            "places": "", "unit_name": "Narcotics"})
     clients["admin"].post("/rules/areas", data={"name": "East beat", "places": "60015", "outline": ""})
     assert TipActions(site.test_client()).submit(category="drugs").status_code == 200
+    created = clients["admin"].post("/notices/new", data={
+        "notice_type": "general", "title": "T", "summary": "S", "body": "", "starts_at": "2026-01-01T00:00",
+        "expires_at": "2026-01-02T00:00", "area_id": "0", "places": "", "severity": "", "urgency": "",
+        "certainty": ""})
+    assert created.status_code == 302
     with staff_app.app_context():
         item = db.session.scalars(db.select(WorkItem)).one()
         rule_id = db.session.scalars(db.select(RoutingRule.id)).one()
         area_id = db.session.scalars(db.select(Area.id)).one()
+        notice_id = db.session.scalars(db.select(Notice.id)).one()
         records = db.session.scalars(db.select(StaffUser.public_id).where(StaffUser.email == "records@example.org")).one()
-        return clients, {"public_id": item.public_id, "rule_id": str(rule_id), "area_id": str(area_id), "account_id": records,
+        return clients, {"public_id": item.public_id, "rule_id": str(rule_id), "area_id": str(area_id), "notice_id": str(notice_id), "account_id": records,
                          "attachment_id": "0b5e3a4c-8d2f-4a7e-9c1b-2f6d8e0a1b2c"}
 
 
@@ -62,7 +69,9 @@ def path_for(rule, values: dict[str, str]) -> str:
 def expected_denied(role: str, endpoint: str) -> bool:
     if endpoint in ADMIN_ONLY:
         return role != "admin"
-    if endpoint in SUPERVISORS and role not in ("admin", "supervisor"):
+    if (endpoint in SUPERVISORS or endpoint in NOTICE_REVIEWERS) and role not in ("admin", "supervisor"):
+        return True
+    if endpoint.startswith("notices.") and role not in ("admin", "supervisor", "communications"):
         return True
     return endpoint in CASE_PAGES and role not in SEES_THE_ITEM
 

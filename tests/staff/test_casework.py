@@ -11,7 +11,7 @@ import pytest
 
 from portal.extensions import db
 from portal.models import Area, AuditEntry, RoutingRule, WorkItem
-from tests.conftest import PASSWORD
+from tests.conftest import staff_browser
 from tests.helpers import DATA, TipActions, parse_page, sign_in, xss_payloads
 from tests.mail import send_outbox
 
@@ -25,12 +25,7 @@ def public_site(make_app):
 
 def person(staff_app, email: str, role: str, unit: str = "") -> object:
     """A signed-in staff member's browser."""
-    args = ["staff", "create", "--email", email, "--name", email.split("@")[0].title(), "--role", role]
-    result = staff_app.test_cli_runner().invoke(args=args + (["--unit", unit] if unit else []), input=PASSWORD + "\n")
-    assert result.exit_code == 0, result.output
-    client = staff_app.test_client()
-    assert sign_in(client, email).status_code == 302
-    return client
+    return staff_browser(staff_app, email, role, unit)
 
 
 def send_tip(public_site, **typed) -> None:

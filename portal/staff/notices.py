@@ -1,0 +1,206 @@
+"""Writing, reviewing and publishing community notices (communications staff, supervisors, admins)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from flask import Blueprint, current_app, flash, g, redirect, render_template, url_for
+from wtforms.fields.choices import SelectChoice
+
+from portal.exceptions import InvalidInput, PermissionDenied
+from portal.local_time import local_to_utc, utc_to_local
+from portal.models import Notice, NoticeState, StaffRole
+from portal.services import casework, notices
+from portal.staff.decorators import role_required
+from portal.staff.forms import NoticeForm, NoticeNoteForm, NoticeUpdateForm, PublishForm
+
+bp = Blueprint("notices", __name__, url_prefix="/notices")
+
+authors_only = role_required(*notices.AUTHORS)
+
+
+def notice_settings() -> notices.NoticeSettings:
+    config = current_app.config
+    return notices.NoticeSettings(tuple(config["PORTAL_LINK_ALLOWLIST"]), config["PORTAL_DEPARTMENT"])
+
+
+def with_areas(form: NoticeForm) -> NoticeForm:
+    form.area_id.choices = [SelectChoice(0, "(none: use the places field)")] + [
+        SelectChoice(area.id, area.name) for area in casework.list_areas()]
+    return form
+
+
+def notice_input(form: NoticeForm) -> notices.NoticeInput:
+    return notices.NoticeInput(
+        notice_type=form.notice_type.data, title=form.title.data or "", summary=form.summary.data or "",
+        body=form.body.data or "", starts_at=local_to_utc(form.starts_at.data),
+        expires_at=local_to_utc(form.expires_at.data), area_id=form.area_id.data or None,
+        places=form.places.data or "", severity=form.severity.data or "", urgency=form.urgency.data or "",
+        certainty=form.certainty.data or "")
+
+
+def form_for(notice: Notice, form_class: type[NoticeForm] = NoticeForm) -> NoticeForm:
+    return with_areas(form_class(obj=notice, notice_type=notice.notice_type.value, body=notice.body_source,
+                                 starts_at=utc_to_local(notice.starts_at), expires_at=utc_to_local(notice.expires_at),
+                                 area_id=notice.area_id or 0))
+
+
+def show_error(form, error: InvalidInput) -> None:
+    getattr(form, error.field if error.field in form._fields else "title").errors.append(str(error))
+
+
+def render_editor(form: NoticeForm, notice: Notice | None, warnings=()):
+    return render_template("staff/notices/edit.html", form=form, notice=notice, warnings=list(warnings),
+                           type_names=notices.TYPE_NAMES), 400 if form.errors else 200
+
+
+def render_detail(notice: Notice, publish_form: PublishForm | None = None, status: int = 200):
+    return render_template(
+        "staff/notices/detail.html", notice=notice, warnings=notices.policy_warnings(notice, notice_settings()),
+        publish_form=publish_form or PublishForm(formdata=None), note_form=NoticeNoteForm(formdata=None),
+        type_names=notices.TYPE_NAMES, time_sensitive=notice.notice_type in notices.TIME_SENSITIVE,
+        reviewer=notices.is_reviewer(g.staff), share=notices.share_text(notice, public_url(notice)),
+        public=notices.is_active(notice)), status
+
+
+def public_url(notice: Notice) -> str:
+    return f"{current_app.config['PORTAL_SITE_URL'].rstrip('/')}/notices/{notice.id}"
+
+
+@bp.get("/")
+@authors_only
+def index():
+    return render_template("staff/notices/index.html", overview=notices.staff_overview(g.staff),
+                           type_names=notices.TYPE_NAMES)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@authors_only
+def new():
+    now = datetime.now(timezone.utc).replace(second=0, microsecond=0)
+    form = with_areas(NoticeForm(starts_at=utc_to_local(now), expires_at=utc_to_local(now + timedelta(days=1))))
+    if form.validate_on_submit():
+        try:
+            notice = notices.create_notice(g.staff, notice_input(form))
+        except InvalidInput as error:
+            show_error(form, error)
+        else:
+            flash("Draft saved. Check it, then submit it for review or publish it.")
+            return redirect(url_for("notices.detail", notice_id=notice.id))
+    return render_editor(form, None)
+
+
+@bp.get("/<int:notice_id>")
+@authors_only
+def detail(notice_id: int):
+    return render_detail(notices.get_for_staff(g.staff, notice_id))
+
+
+@bp.route("/<int:notice_id>/edit", methods=["GET", "POST"])
+@authors_only
+def edit(notice_id: int):
+    notice = notices.get_for_staff(g.staff, notice_id)
+    if notice.state not in (NoticeState.DRAFT, NoticeState.IN_REVIEW):
+        flash("It is out: a change to it is an update, which the public sees as one.")
+        return redirect(url_for("notices.update" if notice.state == NoticeState.PUBLISHED else "notices.detail",
+                                notice_id=notice_id))
+    form = form_for(notice)
+    if form.validate_on_submit():
+        try:
+            notices.edit_notice(g.staff, notice_id, notice_input(form))
+        except InvalidInput as error:
+            show_error(form, error)
+        else:
+            flash("Changes saved.")
+            return redirect(url_for("notices.detail", notice_id=notice_id))
+    return render_editor(form, notice, notices.policy_warnings(notice, notice_settings()))
+
+
+@bp.route("/<int:notice_id>/update", methods=["GET", "POST"])
+@authors_only
+def update(notice_id: int):
+    notice = notices.get_for_staff(g.staff, notice_id)
+    if notice.state != NoticeState.PUBLISHED:
+        return redirect(url_for("notices.detail", notice_id=notice_id))
+    form = form_for(notice, NoticeUpdateForm)
+    warnings = notices.policy_warnings(notice, notice_settings())
+    if form.validate_on_submit():
+        try:
+            notices.post_update(g.staff, notice_id, notice_input(form), form.note.data, notice_settings(),
+                                form.override_reason.data or "")
+        except notices.PolicyBlocked as blocked:
+            show_error(form, blocked)
+            warnings = blocked.warnings
+        except InvalidInput as error:
+            show_error(form, error)
+        else:
+            flash("Update published.")
+            return redirect(url_for("notices.detail", notice_id=notice_id))
+    return render_editor(form, notice, warnings)
+
+
+@bp.post("/<int:notice_id>/submit")
+@authors_only
+def submit(notice_id: int):
+    try:
+        notices.submit_for_review(g.staff, notice_id)
+        flash("Submitted: a supervisor will review it.")
+    except InvalidInput as error:
+        flash(str(error))
+    return redirect(url_for("notices.detail", notice_id=notice_id))
+
+
+@bp.post("/<int:notice_id>/publish")
+@authors_only
+def publish(notice_id: int):
+    form = PublishForm()
+    if not form.validate_on_submit():
+        return render_detail(notices.get_for_staff(g.staff, notice_id), form, 400)
+    try:
+        notice = notices.publish(g.staff, notice_id, notice_settings(), form.override_reason.data or "")
+    except notices.PolicyBlocked as blocked:
+        form.override_reason.errors.append(str(blocked))
+        return render_detail(notices.get_for_staff(g.staff, notice_id), form, 400)
+    except PermissionDenied:
+        flash("This notice needs a supervisor's approval: submit it for review.")
+    except InvalidInput as error:
+        flash(str(error))
+    else:
+        flash("Published; a supervisor will review it afterwards." if notice.awaiting_review else "Published.")
+    return redirect(url_for("notices.detail", notice_id=notice_id))
+
+
+@bp.post("/<int:notice_id>/return")
+@role_required(StaffRole.SUPERVISOR, StaffRole.ADMIN)
+def return_to_author(notice_id: int):
+    form = NoticeNoteForm()
+    try:
+        notices.return_to_author(g.staff, notice_id, form.note.data if form.validate_on_submit() else "")
+        flash("Returned to its author.")
+    except InvalidInput as error:
+        flash(str(error))
+    return redirect(url_for("notices.detail", notice_id=notice_id))
+
+
+@bp.post("/<int:notice_id>/reviewed")
+@role_required(StaffRole.SUPERVISOR, StaffRole.ADMIN)
+def reviewed(notice_id: int):
+    if PublishForm().validate_on_submit():
+        try:
+            notices.mark_reviewed(g.staff, notice_id)
+            flash("Marked as reviewed.")
+        except InvalidInput as error:
+            flash(str(error))
+    return redirect(url_for("notices.detail", notice_id=notice_id))
+
+
+@bp.post("/<int:notice_id>/cancel")
+@authors_only
+def cancel(notice_id: int):
+    form = NoticeNoteForm()
+    try:
+        notices.cancel(g.staff, notice_id, form.note.data if form.validate_on_submit() else "")
+        flash("Cancelled: it left the public list and banner.")
+    except InvalidInput as error:
+        flash(str(error))
+    return redirect(url_for("notices.detail", notice_id=notice_id))
