@@ -3,11 +3,19 @@
 from flask import Flask
 from flask_limiter import Limiter
 
-from portal.public import pages, prevention, reports, tips
+from portal.public import notices, pages, prevention, reports, tips
+from portal.services.notices import TYPE_NAMES, active_emergencies
+
+
+def alert_context() -> dict[str, object]:
+    """The banner of active emergency notices; looked up only when a page is drawn."""
+    return {"emergency_notices": active_emergencies, "notice_type_names": TYPE_NAMES}
 
 
 def register(app: Flask, limiter: Limiter) -> None:
+    app.context_processor(alert_context)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(notices.bp)
     app.register_blueprint(prevention.bp)
     app.register_blueprint(tips.bp)
     app.register_blueprint(reports.bp)

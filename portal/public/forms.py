@@ -49,6 +49,8 @@ class TipForm(FlaskForm):
     contact_email = StringField("Your e-mail address", validators=[Length(max=Tip.MAX_CONTACT_EMAIL), NoNul()])
     terms_version = HiddenField(validators=[Length(max=20)])
     form_token = HiddenField(validators=[Length(max=300)])
+    # The appeal the tipster came from ("I have information" on a notice); read leniently.
+    notice = HiddenField(validators=[Length(max=12)])
     # Hidden from people by the stylesheet; a bot that fills every field fills this one too.
     website = StringField("Leave this field empty", validators=[Length(max=200)])
 

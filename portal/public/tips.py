@@ -27,7 +27,7 @@ from portal.public.form_support import (
 )
 from portal.public.forms import TipCheckForm, TipForm, TipMessageForm
 from portal.security import no_store
-from portal.services import terms, tips
+from portal.services import notices, terms, tips
 from portal.services.passphrases import normalize_tip_number
 from portal.services.tips import STATUS_WORDS, DuplicateSubmission
 
@@ -47,6 +47,10 @@ def category_choices() -> list[SelectChoice]:
     return [SelectChoice(category.slug, category.name) for category in tips.list_categories()]
 
 
+def appeal_number(text: str | None) -> int | None:
+    return int(text) if text and text.isascii() and text.isdigit() and len(text) <= 9 else None
+
+
 def render_tip_form(form: TipForm, notice: str | None = None, status: int = 200):
     form.category.choices = [SelectChoice("", "Choose one")] + category_choices()
     current = terms.current_terms(date.today())
@@ -54,6 +58,7 @@ def render_tip_form(form: TipForm, notice: str | None = None, status: int = 200)
     if read_form_token(form.form_token.data or "") is None:
         form.form_token.data = issue_form_token()
     return render_template("public/tips/new.html", form=form, notice=notice, terms=current,
+                           appeal=notices.appeal_for_tip(appeal_number(form.notice.data)),
                            limits=upload_limits()), status
 
 
@@ -74,6 +79,10 @@ def flood_notice(form: TipForm) -> str | None:
 def new():
     form = TipForm()
     if request.method == "GET":
+        appeal = notices.appeal_for_tip(appeal_number(request.args.get("notice")))
+        if appeal is not None:
+            form.notice.data = str(appeal.id)
+            form.category.data = notices.APPEAL_TIP_CATEGORIES[appeal.notice_type]
         return render_tip_form(form)
     form.category.choices = category_choices()
     valid = form.validate()
@@ -89,7 +98,7 @@ def new():
             contact_email=form.contact_email.data or "", terms_version=form.terms_version.data or "",
             uploads=uploads_from(form.attachments.data), form_nonce=read_form_token(form.form_token.data).nonce,
             upload_folder=current_app.config["PORTAL_UPLOAD_FOLDER"], limits=upload_limits(),
-            routing_settings=routing_settings(),
+            routing_settings=routing_settings(), notice_id=appeal_number(form.notice.data),
         )
     except InvalidInput as error:
         return render_tip_form(form, show_error(form, error), 400)

@@ -3,9 +3,12 @@ before anything goes out, updates, cancellations, and what the public may see.""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from portal import sanitize
 from portal.exceptions import InvalidInput, NotFound, PermissionDenied
@@ -13,6 +16,8 @@ from portal.extensions import db
 from portal.models import Area, Notice, NoticeEvent, NoticeState, NoticeType, StaffRole, StaffUser
 from portal.services import audit, publishing_policy
 from portal.services.department import current_profile, list_official_accounts
+
+log = logging.getLogger(__name__)
 
 AUTHORS = frozenset({StaffRole.COMMUNICATIONS, StaffRole.SUPERVISOR, StaffRole.ADMIN})
 REVIEWERS = frozenset({StaffRole.SUPERVISOR, StaffRole.ADMIN})
@@ -86,6 +91,8 @@ def own_details(settings: NoticeSettings) -> publishing_policy.OwnDetails:
     """The department's phones, e-mail, address and sites: the policy must not flag its own details."""
     profile = current_profile(settings.department_settings or {})
     sites = [profile.website_url, profile.facebook_url] + [account.url for account in list_official_accounts()]
+    if profile.twitter_handle:
+        sites.append(f"https://x.com/{profile.twitter_handle}")
     hosts = {(urlsplit(site).hostname or "").removeprefix("www.") for site in sites} | set(settings.extra_link_hosts)
     return publishing_policy.OwnDetails(
         phones=(profile.emergency_phone, profile.non_emergency_phone),
@@ -345,7 +352,26 @@ def active_notices(notice_type: str = "", now: datetime | None = None) -> list[N
 
 
 def active_emergencies(now: datetime | None = None) -> list[Notice]:
-    return [notice for notice in active_notices(now=now) if notice.notice_type in EMERGENCY]
+    """For the banner on every public page, including the page that says the database is down:
+    a database error here means no banner, never a failed page."""
+    try:
+        return [notice for notice in active_notices(now=now) if notice.notice_type in EMERGENCY]
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        log.warning("emergency banner unavailable: %s", type(error).__name__)
+        return []
+
+
+# The tip category a tip answering an appeal starts in.
+APPEAL_TIP_CATEGORIES = {NoticeType.MISSING_PERSON: "missing-persons", NoticeType.WANTED_PERSON: "wanted-persons"}
+
+
+def appeal_for_tip(notice_id: int | None) -> Notice | None:
+    """The public appeal a tip answers, or None: a wrong or stale number never stops a tip."""
+    if not notice_id:
+        return None
+    notice = db.session.scalars(public_query().where(Notice.id == notice_id)).first()
+    return notice if notice is not None and notice.notice_type in APPEALS else None
 
 
 @dataclass(frozen=True)

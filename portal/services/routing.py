@@ -18,6 +18,9 @@ class SubmissionFacts:
     where: str
     # (latitude, longitude) when the sender gave coordinates.
     point: tuple[float, float] | None = None
+    # Other names a rule's category may match, such as "notice:missing-person" for a tip that
+    # answers a missing person appeal.
+    tags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -132,7 +135,7 @@ def matches(rule: RuleView, facts: SubmissionFacts) -> bool:
     text, where = facts.text.lower(), facts.where.lower()
     return (
         (not rule.kind or rule.kind == facts.kind)
-        and (not rule.category or rule.category == facts.category)
+        and (not rule.category or rule.category in (facts.category, *facts.tags))
         and (not rule.keywords or any(keyword in text for keyword in rule.keywords))
         and (not rule.places or any(place in where for place in rule.places))
         and (rule.area is None or rule.area.contains(facts))

@@ -21,7 +21,7 @@ from portal import sanitize
 from portal.exceptions import InvalidInput, NotFound
 from portal.extensions import db
 from portal.models import MessageAuthor, TermsVersion, Tip, TipCategory, TipMessage, TipStatus
-from portal.services import assignment, attachments, passphrases, routing
+from portal.services import assignment, attachments, notices, passphrases, routing
 from portal.services.attachments import AttachmentReceipt, Upload, UploadLimits
 
 log = logging.getLogger(__name__)
@@ -92,6 +92,7 @@ def submit_tip(
     upload_folder: str,
     limits: UploadLimits,
     routing_settings: assignment.RoutingSettings,
+    notice_id: int | None = None,
 ) -> TipReceipt:
     """Store a tip and its cleaned files in one unit of work and return its receipt."""
     key = submission_key(form_nonce)
@@ -122,17 +123,19 @@ def submit_tip(
         raise InvalidInput("Please tell us what happened.", "description")
     cleaned = attachments.clean_uploads(uploads, limits)
 
+    appeal = notices.appeal_for_tip(notice_id)
     passphrase = passphrases.new_passphrase()
     created_at = rounded_now()
     tip = Tip(
         tip_number=unused_tip_number(), passphrase_hash=passphrases.hash_passphrase(passphrase),
         submission_key=key, category=category, terms_version_id=terms.id, latitude=latitude,
-        longitude=longitude, created_at=created_at, updated_at=created_at, **fields,
+        longitude=longitude, notice=appeal, created_at=created_at, updated_at=created_at, **fields,
     )
     db.session.add(tip)
+    tags = (f"notice:{appeal.notice_type.value}", f"notice:{appeal.id}") if appeal else ()
     assignment.route_submission(
         routing.SubmissionFacts("tip", category.slug, fields["description"], fields["where_text"],
-                                (float(latitude), float(longitude)) if latitude is not None else None),
+                                (float(latitude), float(longitude)) if latitude is not None else None, tags),
         routing_settings, created_at, tip=tip)
     try:
         with attachments.files_with_transaction(upload_folder) as written:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-STAFF_BLUEPRINTS = {"staff_auth", "dashboard", "account", "admin", "queue", "cases", "rules"}
-PUBLIC_BLUEPRINTS = {"pages", "prevention", "tips", "reports"}
+STAFF_BLUEPRINTS = {"staff_auth", "dashboard", "account", "admin", "queue", "cases", "rules", "publishing"}
+PUBLIC_BLUEPRINTS = {"pages", "prevention", "tips", "reports", "notices"}
 
 
 def blueprints_of(app) -> set[str]:

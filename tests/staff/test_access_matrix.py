@@ -19,7 +19,7 @@ SUPERVISORS = {"rules.index", "rules.toggle", "rules.add_area", "rules.edit_area
                "cases.reroute"}
 CASE_PAGES = {"cases.detail", "cases.add_note", "cases.reroute", "cases.download", "cases.set_state", "cases.reply",
               "cases.decide"}
-NOTICE_REVIEWERS = {"notices.return_to_author", "notices.reviewed"}
+NOTICE_REVIEWERS = {"publishing.return_to_author", "publishing.reviewed"}
 # Who may see the tip routed to Narcotics: admins see all; the unit's members see its items.
 SEES_THE_ITEM = {"admin", "supervisor", "investigator"}
 
@@ -71,7 +71,7 @@ def expected_denied(role: str, endpoint: str) -> bool:
         return role != "admin"
     if (endpoint in SUPERVISORS or endpoint in NOTICE_REVIEWERS) and role not in ("admin", "supervisor"):
         return True
-    if endpoint.startswith("notices.") and role not in ("admin", "supervisor", "communications"):
+    if endpoint.startswith("publishing.") and role not in ("admin", "supervisor", "communications"):
         return True
     return endpoint in CASE_PAGES and role not in SEES_THE_ITEM
 

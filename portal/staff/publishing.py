@@ -14,7 +14,7 @@ from portal.services import casework, notices
 from portal.staff.decorators import role_required
 from portal.staff.forms import NoticeForm, NoticeNoteForm, NoticeUpdateForm, PublishForm
 
-bp = Blueprint("notices", __name__, url_prefix="/notices")
+bp = Blueprint("publishing", __name__, url_prefix="/notices")
 
 authors_only = role_required(*notices.AUTHORS)
 
@@ -50,13 +50,13 @@ def show_error(form, error: InvalidInput) -> None:
 
 
 def render_editor(form: NoticeForm, notice: Notice | None, warnings=()):
-    return render_template("staff/notices/edit.html", form=form, notice=notice, warnings=list(warnings),
+    return render_template("staff/publishing/edit.html", form=form, notice=notice, warnings=list(warnings),
                            type_names=notices.TYPE_NAMES), 400 if form.errors else 200
 
 
 def render_detail(notice: Notice, publish_form: PublishForm | None = None, status: int = 200):
     return render_template(
-        "staff/notices/detail.html", notice=notice, warnings=notices.policy_warnings(notice, notice_settings()),
+        "staff/publishing/detail.html", notice=notice, warnings=notices.policy_warnings(notice, notice_settings()),
         publish_form=publish_form or PublishForm(formdata=None), note_form=NoticeNoteForm(formdata=None),
         type_names=notices.TYPE_NAMES, time_sensitive=notice.notice_type in notices.TIME_SENSITIVE,
         reviewer=notices.is_reviewer(g.staff), share=notices.share_text(notice, public_url(notice)),
@@ -70,7 +70,7 @@ def public_url(notice: Notice) -> str:
 @bp.get("/")
 @authors_only
 def index():
-    return render_template("staff/notices/index.html", overview=notices.staff_overview(g.staff),
+    return render_template("staff/publishing/index.html", overview=notices.staff_overview(g.staff),
                            type_names=notices.TYPE_NAMES)
 
 
@@ -86,7 +86,7 @@ def new():
             show_error(form, error)
         else:
             flash("Draft saved. Check it, then submit it for review or publish it.")
-            return redirect(url_for("notices.detail", notice_id=notice.id))
+            return redirect(url_for("publishing.detail", notice_id=notice.id))
     return render_editor(form, None)
 
 
@@ -102,7 +102,7 @@ def edit(notice_id: int):
     notice = notices.get_for_staff(g.staff, notice_id)
     if notice.state not in (NoticeState.DRAFT, NoticeState.IN_REVIEW):
         flash("It is out: a change to it is an update, which the public sees as one.")
-        return redirect(url_for("notices.update" if notice.state == NoticeState.PUBLISHED else "notices.detail",
+        return redirect(url_for("publishing.update" if notice.state == NoticeState.PUBLISHED else "publishing.detail",
                                 notice_id=notice_id))
     form = form_for(notice)
     if form.validate_on_submit():
@@ -112,7 +112,7 @@ def edit(notice_id: int):
             show_error(form, error)
         else:
             flash("Changes saved.")
-            return redirect(url_for("notices.detail", notice_id=notice_id))
+            return redirect(url_for("publishing.detail", notice_id=notice_id))
     return render_editor(form, notice, notices.policy_warnings(notice, notice_settings()))
 
 
@@ -121,7 +121,7 @@ def edit(notice_id: int):
 def update(notice_id: int):
     notice = notices.get_for_staff(g.staff, notice_id)
     if notice.state != NoticeState.PUBLISHED:
-        return redirect(url_for("notices.detail", notice_id=notice_id))
+        return redirect(url_for("publishing.detail", notice_id=notice_id))
     form = form_for(notice, NoticeUpdateForm)
     warnings = notices.policy_warnings(notice, notice_settings())
     if form.validate_on_submit():
@@ -135,7 +135,7 @@ def update(notice_id: int):
             show_error(form, error)
         else:
             flash("Update published.")
-            return redirect(url_for("notices.detail", notice_id=notice_id))
+            return redirect(url_for("publishing.detail", notice_id=notice_id))
     return render_editor(form, notice, warnings)
 
 
@@ -147,7 +147,7 @@ def submit(notice_id: int):
         flash("Submitted: a supervisor will review it.")
     except InvalidInput as error:
         flash(str(error))
-    return redirect(url_for("notices.detail", notice_id=notice_id))
+    return redirect(url_for("publishing.detail", notice_id=notice_id))
 
 
 @bp.post("/<int:notice_id>/publish")
@@ -167,7 +167,7 @@ def publish(notice_id: int):
         flash(str(error))
     else:
         flash("Published; a supervisor will review it afterwards." if notice.awaiting_review else "Published.")
-    return redirect(url_for("notices.detail", notice_id=notice_id))
+    return redirect(url_for("publishing.detail", notice_id=notice_id))
 
 
 @bp.post("/<int:notice_id>/return")
@@ -179,7 +179,7 @@ def return_to_author(notice_id: int):
         flash("Returned to its author.")
     except InvalidInput as error:
         flash(str(error))
-    return redirect(url_for("notices.detail", notice_id=notice_id))
+    return redirect(url_for("publishing.detail", notice_id=notice_id))
 
 
 @bp.post("/<int:notice_id>/reviewed")
@@ -191,7 +191,7 @@ def reviewed(notice_id: int):
             flash("Marked as reviewed.")
         except InvalidInput as error:
             flash(str(error))
-    return redirect(url_for("notices.detail", notice_id=notice_id))
+    return redirect(url_for("publishing.detail", notice_id=notice_id))
 
 
 @bp.post("/<int:notice_id>/cancel")
@@ -203,4 +203,4 @@ def cancel(notice_id: int):
         flash("Cancelled: it left the public list and banner.")
     except InvalidInput as error:
         flash(str(error))
-    return redirect(url_for("notices.detail", notice_id=notice_id))
+    return redirect(url_for("publishing.detail", notice_id=notice_id))
