@@ -43,7 +43,8 @@ def load_config(
     app.config["SQLALCHEMY_DATABASE_URI"] = config.database_uri(
         app.config["PORTAL_DATABASE_URL"], app.instance_path
     )
-    for key, folder in (("PORTAL_UPLOAD_FOLDER", "uploads"), ("PORTAL_OUTBOX_FOLDER", "outbox")):
+    for key, folder in (("PORTAL_UPLOAD_FOLDER", "uploads"), ("PORTAL_OUTBOX_FOLDER", "outbox"),
+                        ("PORTAL_MEDIA_FOLDER", "public-media")):
         app.config[key] = app.config[key] or os.path.join(app.instance_path, folder)
     if app.config["PORTAL_ENV"] == "production":
         app.config["SESSION_COOKIE_SECURE"] = True

@@ -42,6 +42,8 @@ class BaseConfig:
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024
     # None means instance/uploads. Attachments are never under static/ and never served publicly.
     PORTAL_UPLOAD_FOLDER: str | None = None
+    # None means instance/public-media: pictures staff publish with notices, kept apart from tips' files.
+    PORTAL_MEDIA_FOLDER: str | None = None
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SECURE = False
     WTF_CSRF_TIME_LIMIT: int | None = 3600

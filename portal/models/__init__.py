@@ -5,7 +5,7 @@ from portal.models.casework import Area, RoutingRule, WorkItem, WorkNote
 from portal.models.department import DepartmentProfile, OfficialAccount
 from portal.models.notices import Notice, NoticeEvent, NoticeState, NoticeType
 from portal.models.outbox import OutboxEmail
-from portal.models.prevention import PreventionCategory, PreventionTip
+from portal.models.prevention import PreventionCategory, PreventionState, PreventionTip
 from portal.models.reports import (
     Report,
     ReportItem,
@@ -37,6 +37,7 @@ __all__ = [
     "DepartmentProfile",
     "OfficialAccount",
     "PreventionCategory",
+    "PreventionState",
     "PreventionTip",
     "Report",
     "ReportItem",

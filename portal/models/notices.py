@@ -38,6 +38,7 @@ class Notice(db.Model):
     MAX_SUMMARY = 300
     MAX_BODY = 20_000
     MAX_PLACES = 300
+    MAX_IMAGE_ALT = 200
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(36), unique=True, default=new_public_id)
@@ -56,6 +57,11 @@ class Notice(db.Model):
     severity: Mapped[str] = mapped_column(String(20), default="")
     urgency: Mapped[str] = mapped_column(String(20), default="")
     certainty: Mapped[str] = mapped_column(String(20), default="")
+    # An optional picture, re-encoded without its metadata, under the public media folder.
+    image_name: Mapped[str] = mapped_column(String(64), default="")
+    image_type: Mapped[str] = mapped_column(String(40), default="")
+    image_alt: Mapped[str] = mapped_column(String(MAX_IMAGE_ALT), default="")
+    image_removed: Mapped[str] = mapped_column(String(300), default="")
     author_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), index=True)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     # Published at once by its author: a supervisor still has to look at it afterwards.

@@ -36,7 +36,8 @@ def detail(notice_id: int):
     notice = notices.public_notice(notice_id)
     url = absolute("notices.detail", notice_id=notice.id)
     return render_template("public/notices/detail.html", notice=notice, type_names=notices.TYPE_NAMES,
-                           active=notices.is_active(notice), versions=notices.published_versions(notice),
+                           active=notices.is_active(notice), upcoming=notices.is_upcoming(notice),
+                           versions=notices.published_versions(notice),
                            appeal=notice.notice_type in notices.APPEALS, share=notices.share_text(notice, url),
                            cap=notice.notice_type in notices.EMERGENCY)
 
@@ -71,6 +72,14 @@ def cap_index():
     """The index of CAP alerts, as emergency alert aggregators expect: an Atom feed linking each one."""
     return Response(feeds.cap_index(feeds.latest_notices(emergency_only=True), feed_site()),
                     mimetype="application/atom+xml")
+
+
+@bp.get("/<int:notice_id>/picture")
+def picture(notice_id: int):
+    data, media_type = notices.public_image(notice_id, current_app.config["PORTAL_MEDIA_FOLDER"])
+    response = Response(data, mimetype=media_type)
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
 
 
 @bp.get("/<int:notice_id>/cap.xml")

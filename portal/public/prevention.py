@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 
 from portal.services import prevention
 
 bp = Blueprint("prevention", __name__, url_prefix="/prevention")
 
+MAX_QUERY = 200
+
 
 @bp.get("/")
 def index():
     return render_template("public/prevention/index.html", categories=prevention.list_categories())
+
+
+@bp.get("/search")
+def search():
+    # Bounded before it reaches the database; the search box says so too.
+    query = request.args.get("q", "")[:MAX_QUERY]
+    return render_template("public/prevention/search.html", query=query, tips=prevention.search(query),
+                           max_query=MAX_QUERY)
 
 
 @bp.get("/<slug:category_slug>/")

@@ -8,7 +8,6 @@ never confirms that an item exists.
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -36,6 +35,7 @@ from portal.models import (
 from portal.services import audit, outbox, reports, routing, storage, tips
 from portal.services.assignment import notify_assignee, view_of
 from portal.services.staff_accounts import find_or_create_unit
+from portal.services.text_search import contains, search_terms
 
 log = logging.getLogger(__name__)
 
@@ -79,26 +79,13 @@ class QueuePage:
     pages: int
 
 
-MAX_SEARCH_TERMS = 8
-SEARCH_TERM = re.compile(r'"([^"]+)"|(\S+)')
-
-
-def search_terms(text: str) -> list[str]:
-    """Words and "quoted phrases"; an item must contain every one of them."""
-    terms = [phrase or word for phrase, word in SEARCH_TERM.findall(text)]
-    return [term.strip() for term in terms if term.strip()][:MAX_SEARCH_TERMS]
-
-
 def text_contains(term: str):
     """The tip's text, any message in its conversation, or the report's narrative holds the term.
-
-    A substring match, not a stemmed word search: investigators look for partial plates, names and
-    addresses. Each side is its own sub-query so PostgreSQL can use the trigram indexes."""
-    pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    Each side is its own sub-query so PostgreSQL can use the trigram indexes."""
     return or_(
-        WorkItem.tip_id.in_(db.select(Tip.id).where(Tip.description.ilike(pattern, escape="\\"))),
-        WorkItem.tip_id.in_(db.select(TipMessage.tip_id).where(TipMessage.body.ilike(pattern, escape="\\"))),
-        WorkItem.report_id.in_(db.select(Report.id).where(Report.narrative.ilike(pattern, escape="\\"))),
+        WorkItem.tip_id.in_(db.select(Tip.id).where(contains(Tip.description, term))),
+        WorkItem.tip_id.in_(db.select(TipMessage.tip_id).where(contains(TipMessage.body, term))),
+        WorkItem.report_id.in_(db.select(Report.id).where(contains(Report.narrative, term))),
     )
 
 

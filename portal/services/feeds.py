@@ -63,19 +63,30 @@ def serialize(root: ET.Element) -> bytes:
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
-def atom(items: list[Notice], site: FeedSite) -> bytes:
+def atom_feed(items: list[Notice], site: FeedSite, title: str) -> ET.Element:
+    """An Atom feed's head; its entries are added by the caller."""
     feed = ET.Element("feed", xmlns=ATOM)
     updated = max((notice.updated_at for notice in items), default=datetime.now(timezone.utc))
-    for tag, text in (("id", site.feed_url), ("title", f"{site.name}: notices"), ("updated", rfc3339(updated))):
+    for tag, text in (("id", site.feed_url), ("title", f"{site.name}: {title}"), ("updated", rfc3339(updated))):
         ET.SubElement(feed, tag).text = text
     ET.SubElement(feed, "link", rel="self", href=site.feed_url)
     ET.SubElement(feed, "link", rel="alternate", href=site.home_url)
     ET.SubElement(ET.SubElement(feed, "author"), "name").text = site.name
+    return feed
+
+
+def atom_entry(feed: ET.Element, notice: Notice, entry_id: str) -> ET.Element:
+    entry = ET.SubElement(feed, "entry")
+    ET.SubElement(entry, "id").text = entry_id
+    ET.SubElement(entry, "title").text = headline(notice)
+    ET.SubElement(entry, "updated").text = rfc3339(notice.updated_at)
+    return entry
+
+
+def atom(items: list[Notice], site: FeedSite) -> bytes:
+    feed = atom_feed(items, site, "notices")
     for notice in items:
-        entry = ET.SubElement(feed, "entry")
-        ET.SubElement(entry, "id").text = f"urn:uuid:{notice.public_id}"
-        ET.SubElement(entry, "title").text = headline(notice)
-        ET.SubElement(entry, "updated").text = rfc3339(notice.updated_at)
+        entry = atom_entry(feed, notice, f"urn:uuid:{notice.public_id}")
         ET.SubElement(entry, "published").text = rfc3339(notice.published_at or notice.created_at)
         ET.SubElement(entry, "link", rel="alternate", href=site.notice_url(notice))
         ET.SubElement(ET.SubElement(entry, "author"), "name").text = byline(notice)
@@ -193,17 +204,9 @@ def cap_alert(notice: Notice, site: FeedSite) -> bytes:
 
 def cap_index(items: list[Notice], site: FeedSite) -> bytes:
     """An Atom feed whose entries link to each emergency notice's CAP alert."""
-    feed = ET.Element("feed", xmlns=ATOM)
-    updated = max((notice.updated_at for notice in items), default=datetime.now(timezone.utc))
-    for tag, text in (("id", site.feed_url), ("title", f"{site.name}: CAP alerts"), ("updated", rfc3339(updated))):
-        ET.SubElement(feed, tag).text = text
-    ET.SubElement(feed, "link", rel="self", href=site.feed_url)
-    ET.SubElement(ET.SubElement(feed, "author"), "name").text = site.name
+    feed = atom_feed(items, site, "CAP alerts")
     for notice in items:
-        entry = ET.SubElement(feed, "entry")
-        ET.SubElement(entry, "id").text = f"urn:uuid:{notice.public_id}:cap"
-        ET.SubElement(entry, "title").text = headline(notice)
-        ET.SubElement(entry, "updated").text = rfc3339(notice.updated_at)
+        entry = atom_entry(feed, notice, f"urn:uuid:{notice.public_id}:cap")
         ET.SubElement(entry, "link", rel="alternate", type="application/cap+xml", href=site.cap_url(notice))
         ET.SubElement(entry, "summary").text = notice.summary
     return serialize(feed)

@@ -14,7 +14,9 @@ from portal import sanitize
 from portal.exceptions import InvalidInput, NotFound, PermissionDenied
 from portal.extensions import db
 from portal.models import Area, Notice, NoticeEvent, NoticeState, NoticeType, StaffRole, StaffUser
-from portal.services import audit, publishing_policy
+from portal.models.base import new_public_id
+from portal.services import attachments, audit, publishing_policy, storage
+from portal.services.metadata import UnacceptableFile, clean_upload
 from portal.services.department import current_profile, list_official_accounts
 
 log = logging.getLogger(__name__)
@@ -47,14 +49,6 @@ PAGE_SIZE = 20
 SHARE_LIMIT = 280
 
 
-class PolicyBlocked(InvalidInput):
-    """Publishing would put text the policy warns about before the public."""
-
-    def __init__(self, message: str, warnings: list[publishing_policy.PolicyWarning]) -> None:
-        super().__init__(message, "override_reason")
-        self.warnings = warnings
-
-
 @dataclass(frozen=True)
 class NoticeInput:
     notice_type: str
@@ -68,14 +62,19 @@ class NoticeInput:
     severity: str = ""
     urgency: str = ""
     certainty: str = ""
+    # A new picture as uploaded (None keeps the current one), its description, or its removal.
+    image: bytes | None = None
+    image_alt: str = ""
+    remove_image: bool = False
 
 
 @dataclass(frozen=True)
 class NoticeSettings:
-    """What the policy check needs from configuration."""
+    """What the policy check and pictures need from configuration."""
 
     extra_link_hosts: tuple[str, ...] = ()
     department_settings: dict | None = None
+    media_folder: str = ""
 
 
 def require_author(user: StaffUser) -> None:
@@ -133,7 +132,8 @@ def checked_input(entry: NoticeInput) -> NoticeInput:
         entry.starts_at, entry.expires_at, entry.area_id,
         sanitize.plain_text(entry.places, Notice.MAX_PLACES, "places").strip(),
         entry.severity if emergency else "", entry.urgency if emergency else "",
-        entry.certainty if emergency else "")
+        entry.certainty if emergency else "", entry.image,
+        sanitize.plain_text(entry.image_alt, Notice.MAX_IMAGE_ALT, "image_alt").strip(), entry.remove_image)
 
 
 def apply_input(notice: Notice, entry: NoticeInput) -> None:
@@ -142,6 +142,48 @@ def apply_input(notice: Notice, entry: NoticeInput) -> None:
     notice.body_source, notice.body_html = entry.body, sanitize.rich_text_html(entry.body)
     notice.starts_at, notice.expires_at, notice.area_id = entry.starts_at, entry.expires_at, entry.area_id
     notice.severity, notice.urgency, notice.certainty = entry.severity, entry.urgency, entry.certainty
+
+
+def attach_image(notice: Notice, entry: NoticeInput, folder: str, written: list[str]) -> str:
+    """The picture part of an edit: a new picture is re-encoded from its pixels (no location,
+    camera or author data reaches the public) and must be described. Returns the stored name that
+    the change replaces, to delete once it has committed."""
+    previous = notice.image_name
+    keeps_picture = entry.image is not None or (previous and not entry.remove_image)
+    if keeps_picture and not entry.image_alt:
+        raise InvalidInput("Describe the picture for people who cannot see it.", "image_alt")
+    if entry.image is not None:
+        try:
+            cleaned = clean_upload(entry.image)
+        except UnacceptableFile as reason:
+            raise InvalidInput(f"The picture {reason}", "image") from None
+        if not cleaned.media_type.startswith("image/"):
+            raise InvalidInput("The picture must be a photo (JPEG, PNG, WebP or GIF).", "image")
+        notice.image_name = storage.write_file(folder, cleaned.data)
+        written.append(notice.image_name)
+        notice.image_type, notice.image_removed = cleaned.media_type, "; ".join(cleaned.removed)[:300]
+    elif entry.remove_image:
+        notice.image_name = notice.image_type = notice.image_removed = ""
+    notice.image_alt = entry.image_alt if notice.image_name else ""
+    return previous if previous and previous != notice.image_name else ""
+
+
+def save(notice: Notice, user: StaffUser, action: str, entry: NoticeInput | None, settings: NoticeSettings,
+         now: datetime, *, note: str = "", message_type: str = "", before_commit=None) -> Notice:
+    """One transaction for the text, the picture file and the history entry: if any part fails,
+    nothing is kept, not even the file."""
+    replaced = ""
+    with attachments.files_with_transaction(settings.media_folder) as written:
+        if entry is not None:
+            apply_input(notice, entry)
+            replaced = attach_image(notice, entry, settings.media_folder, written)
+        if before_commit is not None:
+            before_commit()
+        record_event(notice, user, action, now, note=note, message_type=message_type)
+        db.session.commit()
+    if replaced:
+        storage.delete_files(settings.media_folder, [replaced])
+    return notice
 
 
 def record_event(notice: Notice, user: StaffUser, action: str, now: datetime, *, note: str = "",
@@ -153,17 +195,16 @@ def record_event(notice: Notice, user: StaffUser, action: str, now: datetime, *,
                  detail=note[:200])
 
 
-def create_notice(user: StaffUser, entry: NoticeInput, now: datetime | None = None) -> Notice:
+def create_notice(user: StaffUser, entry: NoticeInput, settings: NoticeSettings,
+                  now: datetime | None = None) -> Notice:
     require_author(user)
     now = now or datetime.now(timezone.utc)
     entry = checked_input(entry)
-    notice = Notice(state=NoticeState.DRAFT, author_id=user.id, created_at=now, updated_at=now)
-    apply_input(notice, entry)
+    # The id is set now, not at flush, because the audit entry names it.
+    notice = Notice(public_id=new_public_id(), state=NoticeState.DRAFT, author_id=user.id, created_at=now,
+                    updated_at=now)
     db.session.add(notice)
-    db.session.flush()
-    record_event(notice, user, "created", now)
-    db.session.commit()
-    return notice
+    return save(notice, user, "created", entry, settings, now)
 
 
 def get_for_staff(user: StaffUser, notice_id: int) -> Notice:
@@ -182,14 +223,12 @@ def require_editor(user: StaffUser, notice: Notice) -> None:
         raise InvalidInput("A published notice changes by an update, which the public sees as one.", "title")
 
 
-def edit_notice(user: StaffUser, notice_id: int, entry: NoticeInput, now: datetime | None = None) -> Notice:
+def edit_notice(user: StaffUser, notice_id: int, entry: NoticeInput, settings: NoticeSettings,
+                now: datetime | None = None) -> Notice:
     now = now or datetime.now(timezone.utc)
     notice = get_for_staff(user, notice_id)
     require_editor(user, notice)
-    apply_input(notice, checked_input(entry))
-    record_event(notice, user, "edited", now)
-    db.session.commit()
-    return notice
+    return save(notice, user, "edited", checked_input(entry), settings, now)
 
 
 def submit_for_review(user: StaffUser, notice_id: int, now: datetime | None = None) -> Notice:
@@ -223,17 +262,9 @@ def return_to_author(user: StaffUser, notice_id: int, reason: str, now: datetime
 def check_before_publishing(user: StaffUser, notice: Notice, settings: NoticeSettings, override_reason: str,
                             now: datetime) -> None:
     """Warnings stop the notice unless a supervisor publishes over them and says why."""
-    warnings = policy_warnings(notice, settings)
-    if not warnings:
-        return
-    reason = sanitize.plain_text(override_reason, NoticeEvent.MAX_NOTE, "override_reason").strip()
-    if not is_reviewer(user):
-        raise PolicyBlocked("The policy check found something; a supervisor must publish this over the warnings, "
-                            "or change the text.", warnings)
-    if not reason:
-        raise PolicyBlocked("Say why this may be published despite the warnings.", warnings)
-    codes = ", ".join(sorted({warning.code for warning in warnings}))
-    record_event(notice, user, "policy-override", now, note=f"Published over: {codes}. Why: {reason}")
+    note = publishing_policy.override_note(policy_warnings(notice, settings), is_reviewer(user), override_reason)
+    if note:
+        record_event(notice, user, "policy-override", now, note=note)
 
 
 def publish(user: StaffUser, notice_id: int, settings: NoticeSettings, override_reason: str = "",
@@ -269,40 +300,42 @@ def mark_reviewed(user: StaffUser, notice_id: int, now: datetime | None = None) 
     return notice
 
 
-def post_update(user: StaffUser, notice_id: int, entry: NoticeInput, note: str, settings: NoticeSettings,
-                override_reason: str = "", now: datetime | None = None) -> Notice:
-    """A published notice changes in public ("road reopened"); its earlier versions stay in its history."""
-    now = now or datetime.now(timezone.utc)
+def published_for_change(user: StaffUser, notice_id: int, note: str, ask: str) -> tuple[Notice, str]:
+    """A published notice its author or a supervisor changes in public, with the line the public reads."""
     notice = get_for_staff(user, notice_id)
     if notice.author_id != user.id and not is_reviewer(user):
         raise PermissionDenied("notice")
     if notice.state != NoticeState.PUBLISHED:
-        raise InvalidInput("Only a published notice can be updated.", "note")
+        raise InvalidInput("Only a published notice can be updated or cancelled.", "note")
     note = sanitize.plain_text(note, NoticeEvent.MAX_NOTE, "note").strip()
     if not note:
-        raise InvalidInput("Say what changed, in a line the public will read (\"Road reopened\").", "note")
+        raise InvalidInput(ask, "note")
+    return notice, note
+
+
+def post_update(user: StaffUser, notice_id: int, entry: NoticeInput, note: str, settings: NoticeSettings,
+                override_reason: str = "", now: datetime | None = None) -> Notice:
+    """A published notice changes in public ("road reopened"); its earlier versions stay in its history."""
+    now = now or datetime.now(timezone.utc)
+    notice, note = published_for_change(user, notice_id, note,
+                                        "Say what changed, in a line the public will read (\"Road reopened\").")
     entry = checked_input(entry)
     if entry.notice_type != notice.notice_type.value:
         raise InvalidInput("An update keeps the kind of notice; cancel it and post a new one instead.", "notice_type")
-    apply_input(notice, entry)
-    check_before_publishing(user, notice, settings, override_reason, now)
-    notice.awaiting_review = notice.awaiting_review or not is_reviewer(user)
-    record_event(notice, user, "updated", now, note=note, message_type="Update")
-    db.session.commit()
-    return notice
+
+    def checked() -> None:
+        check_before_publishing(user, notice, settings, override_reason, now)
+        notice.awaiting_review = notice.awaiting_review or not is_reviewer(user)
+
+    return save(notice, user, "updated", entry, settings, now, note=note, message_type="Update",
+                before_commit=checked)
 
 
 def cancel(user: StaffUser, notice_id: int, note: str, now: datetime | None = None) -> Notice:
     """Withdrawn ("found safe"): it leaves the active list and banner at once but stays on record."""
     now = now or datetime.now(timezone.utc)
-    notice = get_for_staff(user, notice_id)
-    if notice.author_id != user.id and not is_reviewer(user):
-        raise PermissionDenied("notice")
-    if notice.state != NoticeState.PUBLISHED:
-        raise InvalidInput("Only a published notice can be cancelled.", "note")
-    note = sanitize.plain_text(note, NoticeEvent.MAX_NOTE, "note").strip()
-    if not note:
-        raise InvalidInput("Say why, in a line the public will read (\"Found safe\").", "note")
+    notice, note = published_for_change(user, notice_id, note,
+                                        "Say why, in a line the public will read (\"Found safe\").")
     notice.state = NoticeState.CANCELLED
     record_event(notice, user, "cancelled", now, note=note, message_type="Cancel")
     db.session.commit()
@@ -392,6 +425,13 @@ def archive(page: int = 1, now: datetime | None = None) -> ArchivePage:
     return ArchivePage(list(found), page, pages)
 
 
+def public_image(notice_id: int, folder: str) -> tuple[bytes, str]:
+    notice = public_notice(notice_id)
+    if not notice.image_name:
+        raise NotFound("notice picture")
+    return storage.read_file(folder, notice.image_name), notice.image_type
+
+
 def public_notice(notice_id: int) -> Notice:
     notice = db.session.scalars(public_query().where(Notice.id == notice_id)).first()
     if notice is None:
@@ -402,6 +442,10 @@ def public_notice(notice_id: int) -> Notice:
 def is_active(notice: Notice, now: datetime | None = None) -> bool:
     now = now or datetime.now(timezone.utc)
     return notice.state == NoticeState.PUBLISHED and notice.starts_at <= now < notice.expires_at
+
+
+def is_upcoming(notice: Notice, now: datetime | None = None) -> bool:
+    return notice.state == NoticeState.PUBLISHED and (now or datetime.now(timezone.utc)) < notice.starts_at
 
 
 def published_versions(notice: Notice) -> list[NoticeEvent]:

@@ -13,6 +13,11 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
+from portal import sanitize
+from portal.exceptions import InvalidInput
+
+MAX_OVERRIDE_REASON = 1_000
+
 # Notices whose point is to describe a person: their look, car and last known place are the content.
 PERSON_NOTICES = frozenset({"missing-person", "wanted-person"})
 
@@ -192,3 +197,25 @@ def check_notice(notice_type: str, fields: dict[str, str], body_html: str, own: 
                     if warning not in warnings:
                         warnings.append(warning)
     return warnings
+
+
+class PolicyBlocked(InvalidInput):
+    """Publishing would put text the policy warns about before the public."""
+
+    def __init__(self, message: str, warnings: list[PolicyWarning]) -> None:
+        super().__init__(message, "override_reason")
+        self.warnings = warnings
+
+
+def override_note(warnings: list[PolicyWarning], reviewer: bool, reason: str) -> str:
+    """Nothing when there is no warning; a supervisor's recorded reason when they publish over
+    some; otherwise the warnings stop the publication."""
+    if not warnings:
+        return ""
+    reason = sanitize.plain_text(reason, MAX_OVERRIDE_REASON, "override_reason").strip()
+    if not reviewer:
+        raise PolicyBlocked("The policy check found something; a supervisor must publish this over the warnings, "
+                            "or change the text.", warnings)
+    if not reason:
+        raise PolicyBlocked("Say why this may be published despite the warnings.", warnings)
+    return f"Published over: {', '.join(sorted({warning.code for warning in warnings}))}. Why: {reason}"

@@ -7,6 +7,7 @@ from wtforms import (
     BooleanField,
     DateTimeLocalField,
     EmailField,
+    FileField,
     IntegerField,
     PasswordField,
     SelectField,
@@ -17,7 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from portal.local_time import DATETIME_FORMATS
-from portal.models import Notice, NoticeEvent, StaffRole, StaffUser, Unit
+from portal.models import Notice, NoticeEvent, PreventionCategory, PreventionTip, StaffRole, StaffUser, Unit
 from portal.services import notices
 from portal.services.staff_accounts import MAX_PASSWORD_LENGTH
 from portal.validators import NoControlCharacters, NoNul
@@ -181,6 +182,10 @@ class NoticeForm(FlaskForm):
     area_id = SelectField("Area affected", coerce=int, validate_choice=False)
     places = StringField("Places affected (streets, parks, neighbourhoods)",
                          validators=[Length(max=Notice.MAX_PLACES), NoControlCharacters()])
+    image = FileField("Picture (optional): a photo of the missing person, a map of the closure...")
+    image_alt = StringField("Describe the picture for people who cannot see it",
+                            validators=[Length(max=Notice.MAX_IMAGE_ALT), NoControlCharacters()])
+    remove_image = BooleanField("Remove the current picture")
     severity = SelectField("Severity (emergencies)", choices=cap_choices(notices.SEVERITIES))
     urgency = SelectField("Urgency (emergencies)", choices=cap_choices(notices.URGENCIES))
     certainty = SelectField("Certainty (emergencies)", choices=cap_choices(notices.CERTAINTIES))
@@ -202,3 +207,16 @@ class NoticeNoteForm(FlaskForm):
     """Returning a notice to its author, or cancelling it: one line of why."""
 
     note = StringField("Why", validators=[DataRequired(), Length(max=NoticeEvent.MAX_NOTE), NoControlCharacters()])
+
+
+class PreventionTipForm(FlaskForm):
+    category_id = SelectField("Category", coerce=int, validate_choice=False)
+    new_category = StringField("Or a new category", validators=[Length(max=PreventionCategory.MAX_NAME),
+                                                                 NoControlCharacters()])
+    title = StringField("Title", validators=[DataRequired(), Length(max=PreventionTip.MAX_TITLE),
+                                             NoControlCharacters()])
+    summary = TextAreaField("Summary (plain text; what shared posts show)",
+                            validators=[DataRequired(), Length(max=PreventionTip.MAX_SUMMARY), NoControlCharacters()])
+    body = TextAreaField("Full text", validators=[Length(max=PreventionTip.MAX_BODY), NoNul()])
+    override_reason = TextAreaField("If the policy check warns: why it may go out anyway (supervisors)",
+                                    validators=[Length(max=NoticeEvent.MAX_NOTE), NoControlCharacters()])

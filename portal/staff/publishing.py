@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, url_for
@@ -11,6 +12,7 @@ from portal.exceptions import InvalidInput, PermissionDenied
 from portal.local_time import local_to_utc, utc_to_local
 from portal.models import Notice, NoticeState, StaffRole
 from portal.services import casework, notices
+from portal.services.publishing_policy import PolicyBlocked
 from portal.staff.decorators import role_required
 from portal.staff.forms import NoticeForm, NoticeNoteForm, NoticeUpdateForm, PublishForm
 
@@ -21,7 +23,8 @@ authors_only = role_required(*notices.AUTHORS)
 
 def notice_settings() -> notices.NoticeSettings:
     config = current_app.config
-    return notices.NoticeSettings(tuple(config["PORTAL_LINK_ALLOWLIST"]), config["PORTAL_DEPARTMENT"])
+    return notices.NoticeSettings(tuple(config["PORTAL_LINK_ALLOWLIST"]), config["PORTAL_DEPARTMENT"],
+                                  config["PORTAL_MEDIA_FOLDER"])
 
 
 def with_areas(form: NoticeForm) -> NoticeForm:
@@ -36,7 +39,13 @@ def notice_input(form: NoticeForm) -> notices.NoticeInput:
         body=form.body.data or "", starts_at=local_to_utc(form.starts_at.data),
         expires_at=local_to_utc(form.expires_at.data), area_id=form.area_id.data or None,
         places=form.places.data or "", severity=form.severity.data or "", urgency=form.urgency.data or "",
-        certainty=form.certainty.data or "")
+        certainty=form.certainty.data or "", image=chosen_picture(form), image_alt=form.image_alt.data or "",
+        remove_image=bool(form.remove_image.data))
+
+
+def chosen_picture(form: NoticeForm) -> bytes | None:
+    picture = form.image.data
+    return picture.read() if picture and picture.filename else None
 
 
 def form_for(notice: Notice, form_class: type[NoticeForm] = NoticeForm) -> NoticeForm:
@@ -47,6 +56,19 @@ def form_for(notice: Notice, form_class: type[NoticeForm] = NoticeForm) -> Notic
 
 def show_error(form, error: InvalidInput) -> None:
     getattr(form, error.field if error.field in form._fields else "title").errors.append(str(error))
+
+
+def save_or_show(form, save: Callable[[], object], warnings: list) -> tuple[object | None, list]:
+    """What the save returned, or None with the refusal next to its field (and, when the policy
+    check stopped it, the warnings it found)."""
+    try:
+        return save(), warnings
+    except PolicyBlocked as blocked:
+        show_error(form, blocked)
+        return None, blocked.warnings
+    except InvalidInput as error:
+        show_error(form, error)
+        return None, warnings
 
 
 def render_editor(form: NoticeForm, notice: Notice | None, warnings=()):
@@ -80,11 +102,9 @@ def new():
     now = datetime.now(timezone.utc).replace(second=0, microsecond=0)
     form = with_areas(NoticeForm(starts_at=utc_to_local(now), expires_at=utc_to_local(now + timedelta(days=1))))
     if form.validate_on_submit():
-        try:
-            notice = notices.create_notice(g.staff, notice_input(form))
-        except InvalidInput as error:
-            show_error(form, error)
-        else:
+        notice, _warnings = save_or_show(
+            form, lambda: notices.create_notice(g.staff, notice_input(form), notice_settings()), [])
+        if notice is not None:
             flash("Draft saved. Check it, then submit it for review or publish it.")
             return redirect(url_for("publishing.detail", notice_id=notice.id))
     return render_editor(form, None)
@@ -105,15 +125,14 @@ def edit(notice_id: int):
         return redirect(url_for("publishing.update" if notice.state == NoticeState.PUBLISHED else "publishing.detail",
                                 notice_id=notice_id))
     form = form_for(notice)
+    warnings = notices.policy_warnings(notice, notice_settings())
     if form.validate_on_submit():
-        try:
-            notices.edit_notice(g.staff, notice_id, notice_input(form))
-        except InvalidInput as error:
-            show_error(form, error)
-        else:
+        saved, warnings = save_or_show(
+            form, lambda: notices.edit_notice(g.staff, notice_id, notice_input(form), notice_settings()), warnings)
+        if saved is not None:
             flash("Changes saved.")
             return redirect(url_for("publishing.detail", notice_id=notice_id))
-    return render_editor(form, notice, notices.policy_warnings(notice, notice_settings()))
+    return render_editor(form, notice, warnings)
 
 
 @bp.route("/<int:notice_id>/update", methods=["GET", "POST"])
@@ -125,29 +144,30 @@ def update(notice_id: int):
     form = form_for(notice, NoticeUpdateForm)
     warnings = notices.policy_warnings(notice, notice_settings())
     if form.validate_on_submit():
-        try:
-            notices.post_update(g.staff, notice_id, notice_input(form), form.note.data, notice_settings(),
-                                form.override_reason.data or "")
-        except notices.PolicyBlocked as blocked:
-            show_error(form, blocked)
-            warnings = blocked.warnings
-        except InvalidInput as error:
-            show_error(form, error)
-        else:
+        saved, warnings = save_or_show(form, lambda: notices.post_update(
+            g.staff, notice_id, notice_input(form), form.note.data, notice_settings(),
+            form.override_reason.data or ""), warnings)
+        if saved is not None:
             flash("Update published.")
             return redirect(url_for("publishing.detail", notice_id=notice_id))
     return render_editor(form, notice, warnings)
 
 
-@bp.post("/<int:notice_id>/submit")
-@authors_only
-def submit(notice_id: int):
+def change_and_show(notice_id: int, change, done: str):
+    """Run a state change; its outcome, good or not, is a message on the notice's page."""
     try:
-        notices.submit_for_review(g.staff, notice_id)
-        flash("Submitted: a supervisor will review it.")
+        change()
+        flash(done)
     except InvalidInput as error:
         flash(str(error))
     return redirect(url_for("publishing.detail", notice_id=notice_id))
+
+
+@bp.post("/<int:notice_id>/submit")
+@authors_only
+def submit(notice_id: int):
+    return change_and_show(notice_id, lambda: notices.submit_for_review(g.staff, notice_id),
+                           "Submitted: a supervisor will review it.")
 
 
 @bp.post("/<int:notice_id>/publish")
@@ -158,7 +178,7 @@ def publish(notice_id: int):
         return render_detail(notices.get_for_staff(g.staff, notice_id), form, 400)
     try:
         notice = notices.publish(g.staff, notice_id, notice_settings(), form.override_reason.data or "")
-    except notices.PolicyBlocked as blocked:
+    except PolicyBlocked as blocked:
         form.override_reason.errors.append(str(blocked))
         return render_detail(notices.get_for_staff(g.staff, notice_id), form, 400)
     except PermissionDenied:
@@ -170,37 +190,26 @@ def publish(notice_id: int):
     return redirect(url_for("publishing.detail", notice_id=notice_id))
 
 
+def the_note() -> str:
+    form = NoticeNoteForm()
+    return form.note.data if form.validate_on_submit() else ""
+
+
 @bp.post("/<int:notice_id>/return")
 @role_required(StaffRole.SUPERVISOR, StaffRole.ADMIN)
 def return_to_author(notice_id: int):
-    form = NoticeNoteForm()
-    try:
-        notices.return_to_author(g.staff, notice_id, form.note.data if form.validate_on_submit() else "")
-        flash("Returned to its author.")
-    except InvalidInput as error:
-        flash(str(error))
-    return redirect(url_for("publishing.detail", notice_id=notice_id))
+    return change_and_show(notice_id, lambda: notices.return_to_author(g.staff, notice_id, the_note()),
+                           "Returned to its author.")
 
 
 @bp.post("/<int:notice_id>/reviewed")
 @role_required(StaffRole.SUPERVISOR, StaffRole.ADMIN)
 def reviewed(notice_id: int):
-    if PublishForm().validate_on_submit():
-        try:
-            notices.mark_reviewed(g.staff, notice_id)
-            flash("Marked as reviewed.")
-        except InvalidInput as error:
-            flash(str(error))
-    return redirect(url_for("publishing.detail", notice_id=notice_id))
+    return change_and_show(notice_id, lambda: notices.mark_reviewed(g.staff, notice_id), "Marked as reviewed.")
 
 
 @bp.post("/<int:notice_id>/cancel")
 @authors_only
 def cancel(notice_id: int):
-    form = NoticeNoteForm()
-    try:
-        notices.cancel(g.staff, notice_id, form.note.data if form.validate_on_submit() else "")
-        flash("Cancelled: it left the public list and banner.")
-    except InvalidInput as error:
-        flash(str(error))
-    return redirect(url_for("publishing.detail", notice_id=notice_id))
+    return change_and_show(notice_id, lambda: notices.cancel(g.staff, notice_id, the_note()),
+                           "Cancelled: it left the public list and banner.")

@@ -7,7 +7,8 @@ import pytest
 pytestmark = pytest.mark.browser
 
 PAGES = ["/", "/terms", "/terms/1.0", "/official-accounts", "/prevention/", "/prevention/online/",
-         "/prevention/fraud/government-impostor-calls", "/tips/new", "/tips/check", "/no-such-page", "/staff/login"]
+         "/prevention/fraud/government-impostor-calls", "/prevention/search?q=lock+car", "/notices/",
+         "/notices/archive", "/tips/new", "/tips/check", "/no-such-page", "/staff/login"]
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -214,3 +214,16 @@ def test_cap_alerts_update_and_cancel_are_schema_valid_and_reference_each_other(
 def test_only_emergencies_have_a_cap_alert(site, sergeant):
     notice_id = publish(sergeant, notice_type="road-closure", title="Road closed")
     assert site.test_client().get(f"/notices/{notice_id}/cap.xml").status_code == 404
+
+
+def test_a_notice_that_has_not_started_waits_off_the_list_and_banner(site, sergeant):
+    from tests.staff.test_notices import local
+
+    notice_id = publish(sergeant, notice_type="weather-emergency", title="Blizzard warning from Friday",
+                        summary="Snow from Friday.", starts_at=local(timedelta(days=2)),
+                        expires_at=local(timedelta(days=3)), **EMERGENCY)
+    visitor = site.test_client()
+    assert "Blizzard warning" not in parse_page(visitor.get("/")).text
+    assert "Blizzard warning" not in parse_page(visitor.get("/notices/")).text
+    page = parse_page(visitor.get(f"/notices/{notice_id}")).text
+    assert "This notice takes effect on" in page and "expired" not in page, "its address can already be shared"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-STAFF_BLUEPRINTS = {"staff_auth", "dashboard", "account", "admin", "queue", "cases", "rules", "publishing"}
+STAFF_BLUEPRINTS = {"staff_auth", "dashboard", "account", "admin", "queue", "cases", "rules", "publishing",
+                    "prevention_desk"}
 PUBLIC_BLUEPRINTS = {"pages", "prevention", "tips", "reports", "notices"}
 
 

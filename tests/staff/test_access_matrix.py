@@ -71,7 +71,7 @@ def expected_denied(role: str, endpoint: str) -> bool:
         return role != "admin"
     if (endpoint in SUPERVISORS or endpoint in NOTICE_REVIEWERS) and role not in ("admin", "supervisor"):
         return True
-    if endpoint.startswith("publishing.") and role not in ("admin", "supervisor", "communications"):
+    if endpoint.startswith(("publishing.", "prevention_desk.")) and role not in ("admin", "supervisor", "communications"):
         return True
     return endpoint in CASE_PAGES and role not in SEES_THE_ITEM
 

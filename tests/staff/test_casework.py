@@ -12,7 +12,7 @@ import pytest
 from portal.extensions import db
 from portal.models import Area, AuditEntry, RoutingRule, WorkItem
 from tests.conftest import staff_browser
-from tests.helpers import DATA, TipActions, parse_page, sign_in, xss_payloads
+from tests.helpers import DATA, TipActions, parse_page, xss_payloads
 from tests.mail import send_outbox
 
 
