@@ -63,6 +63,7 @@ def test_a_tip_is_drafted_reviewed_published_and_found(site, comms, sergeant):
     assert parsed.meta["og:url"] == "https://portal.example.org/prevention/bicycles/lock-your-bike-twice"
     html = page.get_data(as_text=True)
     assert "<strong>serial number</strong>" in html and "alert(1)" not in html
+    assert "Written by Pio, communications, the Deerfield Police Department." in parsed.text
     assert "Lock your bike twice" in parse_page(visitor.get("/prevention/")).text
     found = parse_page(visitor.get("/prevention/search", query_string={"q": "u-lock WHEELS"}))
     assert "/prevention/bicycles/lock-your-bike-twice" in found.hrefs()
