@@ -37,7 +37,7 @@
   var corners = cornersOf(field.value);
   var shape = L.polygon(corners, { color: "#0b4f8a" }).addTo(map);
   if (corners.length > 2) {
-    map.fitBounds(shape.getBounds(), { padding: [20, 20] });
+    map.fitBounds(shape.getBounds(), { padding: [20, 20], animate: false });
   }
 
   function write() {

@@ -44,6 +44,7 @@ def test_a_supervisor_draws_an_area_by_clicking_its_corners(served_portal, brows
 
     page.get_by_role("link", name="North beat").click()
     assert page.input_value("#outline") == drawn
+    page.wait_for_selector(".leaflet-overlay-pane path", state="attached")
     assert page.locator(".leaflet-overlay-pane path").count() == 1, "the saved outline is drawn on the map"
     assert tiles, "map tiles were asked for and allowed by the page's policy"
     assert refused == []
