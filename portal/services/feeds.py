@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from html import escape
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -115,12 +116,8 @@ def rss(items: list[Notice], site: FeedSite) -> bytes:
         ET.SubElement(item, "pubDate").text = format_datetime(notice.published_at or notice.created_at)
         ET.SubElement(item, "category").text = notices.TYPE_NAMES[notice.notice_type]
         ET.SubElement(item, "dc:creator").text = byline(notice)
-        ET.SubElement(item, "description").text = f"<p>{escape_text(notice.summary)}</p>{notice.body_html}"
+        ET.SubElement(item, "description").text = f"<p>{escape(notice.summary, quote=False)}</p>{notice.body_html}"
     return serialize(root)
-
-
-def escape_text(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def json_feed(items: list[Notice], site: FeedSite) -> str:

@@ -374,13 +374,16 @@ def public_query():
     return db.select(Notice).where(Notice.state.in_((NoticeState.PUBLISHED, NoticeState.CANCELLED)))
 
 
-def active_notices(notice_type: str = "", now: datetime | None = None) -> list[Notice]:
+def active_notices(notice_type: str = "", now: datetime | None = None,
+                   types: frozenset[NoticeType] | None = None) -> list[Notice]:
     """Published, started and not yet expired: expiry needs no job, the query leaves them out."""
     now = now or datetime.now(timezone.utc)
     query = public_query().where(Notice.state == NoticeState.PUBLISHED, Notice.starts_at <= now,
                                  Notice.expires_at > now)
     if notice_type:
         query = query.where(Notice.notice_type == notice_type)
+    if types is not None:
+        query = query.where(Notice.notice_type.in_(types))
     return list(db.session.scalars(query.order_by(Notice.published_at.desc(), Notice.id.desc())))
 
 
@@ -388,7 +391,8 @@ def active_emergencies(now: datetime | None = None) -> list[Notice]:
     """For the banner on every public page, including the page that says the database is down:
     a database error here means no banner, never a failed page."""
     try:
-        return [notice for notice in active_notices(now=now) if notice.notice_type in EMERGENCY]
+        # Runs on every public page: only the emergencies are read, not every active notice.
+        return active_notices(now=now, types=EMERGENCY)
     except SQLAlchemyError as error:
         db.session.rollback()
         log.warning("emergency banner unavailable: %s", type(error).__name__)
