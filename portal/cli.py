@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from datetime import timedelta
@@ -13,6 +14,9 @@ from flask.cli import AppGroup, with_appcontext
 from portal.exceptions import InvalidInput
 from portal.models import StaffRole
 from portal.services import audit, casework, outbox, reports
+from portal.services.crime_privacy import PrivacyRules
+from portal.services.incident_import import ImportReport, import_incidents
+from portal.services.incident_sources import PROFILES, load_mapping
 from portal.services.department import store_profile
 from portal.services.instance_secrets import write_missing_secrets
 from portal.services.seeding import seed_demo
@@ -147,6 +151,53 @@ def verify_audit_command() -> None:
     click.echo(f"The audit chain of {check.entries} entries is intact.")
 
 
+@click.group("incidents", cls=AppGroup)
+def incidents_group() -> None:
+    """Crime incidents for the public map and open data."""
+
+
+def echo_import_report(report: ImportReport) -> None:
+    verb = "Would import" if report.dry_run else "Imported"
+    click.echo(f"{verb} {report.incidents} incident(s) from {report.rows_read} row(s) with the {report.profile} "
+               f"layout (source {report.source}): {report.inserted} new, {report.updated} updated, "
+               f"{report.unchanged} unchanged.")
+    click.echo(f"{report.merged_rows} row(s) merged into an incident listed earlier in the file; "
+               f"{report.without_point} incident(s) without a usable point; {report.area_only} sensitive one(s) "
+               f"shown by area only, {report.withheld} withheld.")
+    if report.skipped:
+        click.echo(f"Skipped {report.skipped} row(s):")
+        for reason, count in report.skip_reasons.most_common():
+            click.echo(f"  {count} x {reason}")
+        for line, reason in report.skipped_rows:
+            click.echo(f"  line {line}: {reason}")
+        if report.skipped > len(report.skipped_rows):
+            click.echo(f"  ... and {report.skipped - len(report.skipped_rows)} more")
+
+
+@incidents_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--mapping", type=click.Path(exists=True, dir_okay=False),
+              help="JSON or TOML file naming the columns of a layout with no built-in profile.")
+@click.option("--profile", type=click.Choice(sorted(PROFILES)), help="Use this layout instead of detecting it.")
+@click.option("--dry-run", is_flag=True, help="Report what would change and change nothing.")
+def import_incidents_command(file: str, mapping: str | None, profile: str | None, dry_run: bool) -> None:
+    """Import a records-system export (CSV) into the public crime data, generalized; safe to repeat."""
+    config = current_app.config
+    try:
+        layout = PROFILES[profile] if profile else None
+        if mapping:
+            with open(mapping, encoding="utf-8") as mapping_file:
+                layout = load_mapping(mapping_file.read(), mapping, config["PORTAL_TIMEZONE"])
+        with open(file, "rb") as stream, click.progressbar(length=os.path.getsize(file), label="Reading",
+                                                           file=sys.stderr) as bar:
+            report = import_incidents(stream, os.path.basename(file), PrivacyRules.from_config(config),
+                                      profile=layout, dry_run=dry_run,
+                                      progress=lambda position: bar.update(position - bar.pos))
+    except InvalidInput as error:
+        raise click.ClickException(str(error)) from None
+    echo_import_report(report)
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(init_secrets_command)
     app.cli.add_command(seed_demo_command)
@@ -156,3 +207,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(staff_group)
     app.cli.add_command(audit_group)
     app.cli.add_command(casework_group)
+    app.cli.add_command(incidents_group)

@@ -125,6 +125,16 @@ class BaseConfig:
     PORTAL_MAP_CENTER = [42.1711, -87.8445]
     PORTAL_MAP_ZOOM = 13
 
+    # Crime map and open data. Points are snapped to a grid of about this many metres (a city
+    # block); aggregates and sensitive offenses use the coarser area cells. Changing either needs
+    # a re-import of each export, which then updates every incident.
+    PORTAL_CRIME_GRID_METRES = 150
+    PORTAL_CRIME_AREA_METRES = 1000
+    # Public categories (services/crime_categories.py) never shown at a point or a block, and
+    # whether they are shown by area cell ("area") or left out of the public data ("omit").
+    PORTAL_CRIME_SENSITIVE_CATEGORIES = ["sex-offense", "juvenile", "domestic"]
+    PORTAL_CRIME_SENSITIVE_DISPLAY = "area"
+
     # Notices may link to the department's own sites and official accounts, and to these hosts
     # (and their subdomains), e.g. ["weather.gov", "isp.illinois.gov"]; other links draw a warning.
     PORTAL_LINK_ALLOWLIST: list[str] = ["weather.gov", "ready.gov", "isp.illinois.gov"]
@@ -286,6 +296,8 @@ def check(config: Mapping[str, Any]) -> list[str]:
             warnings.append(f"{key} is not set: using a temporary one until `init-secrets` is run")
     if not isinstance(config["PORTAL_PROXY_COUNT"], int) or config["PORTAL_PROXY_COUNT"] < 0:
         raise ConfigurationError("PORTAL_PROXY_COUNT must be a whole number, 0 or more")
+    if config["PORTAL_CRIME_SENSITIVE_DISPLAY"] not in ("area", "omit"):
+        raise ConfigurationError('PORTAL_CRIME_SENSITIVE_DISPLAY must be "area" or "omit"')
     if production and str(config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):
         warnings.append("production mode on SQLite: use PostgreSQL (PORTAL_DATABASE_URL)")
     if production and str(config["RATELIMIT_STORAGE_URI"]).startswith("memory"):

@@ -3,6 +3,7 @@
 from portal.models.audit import AuditEntry
 from portal.models.casework import Area, RoutingRule, WorkItem, WorkNote
 from portal.models.department import DepartmentProfile, OfficialAccount
+from portal.models.incidents import Incident, IncidentImport
 from portal.models.notices import Notice, NoticeEvent, NoticeState, NoticeType
 from portal.models.outbox import OutboxEmail
 from portal.models.prevention import PreventionCategory, PreventionState, PreventionTip
@@ -35,6 +36,8 @@ __all__ = [
     "WorkItem",
     "WorkNote",
     "DepartmentProfile",
+    "Incident",
+    "IncidentImport",
     "OfficialAccount",
     "PreventionCategory",
     "PreventionState",

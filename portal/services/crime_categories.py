@@ -1,0 +1,61 @@
+"""The small public list of offense categories, and the rules that sort a source's offenses into it.
+
+Rules are data: each category lists words that, found in the offense text as the source wrote
+it (category, subcategory and description joined), put the offense there. The first category
+whose words match wins, so the narrow ones (sexual offenses, offenses against children, vehicle
+theft) come before the broad ones (assault, theft). Pure: no database, no Flask.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+@dataclass(frozen=True)
+class Category:
+    slug: str
+    name: str
+    words: tuple[str, ...]
+
+
+CATEGORIES: tuple[Category, ...] = (
+    Category("sex-offense", "Sexual offense", ("sex", "rape", "sodomy", "indecent", "prostitut", "human trafficking",
+                                               "commercialized vice", "lewd", "obscen", "peeping")),
+    Category("juvenile", "Offense involving a minor", ("child", "juvenile", "minor", "delinquency")),
+    Category("domestic", "Domestic violence", ("domestic", "family offense", "against the family")),
+    Category("homicide", "Homicide", ("homicide", "murder", "manslaughter")),
+    Category("robbery", "Robbery", ("robbery",)),
+    Category("assault", "Assault", ("assault", "battery", "intimidation", "stalking", "threat", "kidnap")),
+    Category("burglary", "Burglary", ("burglary", "breaking and entering")),
+    Category("vehicle-theft", "Vehicle theft", ("motor vehicle theft", "vehicle theft", "stolen vehicle",
+                                                "auto theft", "recovered vehicle")),
+    Category("fraud", "Fraud", ("fraud", "deceptive", "forgery", "counterfeit", "embezzle", "identity", "bad check")),
+    Category("theft", "Theft", ("theft", "larceny", "shoplift", "stolen property", "pickpocket", "purse snatch")),
+    Category("vandalism", "Vandalism", ("vandalism", "criminal damage", "malicious mischief", "arson", "graffiti",
+                                        "criminal mischief")),
+    Category("drugs", "Drugs", ("narcotic", "drug", "controlled substance", "cannabis", "marijuana")),
+    Category("weapons", "Weapons", ("weapon", "firearm", "concealed carry", "gun")),
+    Category("traffic", "Traffic and DUI", ("traffic", "driving under", "dui", "vehicle code", "hit and run")),
+    Category("disorder", "Public order", ("disorderly", "public peace", "liquor", "drunk", "trespass", "gambling",
+                                          "vagrancy", "loitering", "interference", "obstruct", "noise")),
+    Category("other", "Other", ()),
+)
+
+BY_SLUG = {category.slug: category for category in CATEGORIES}
+NAMES = {category.slug: category.name for category in CATEGORIES}
+SLUGS = tuple(BY_SLUG)
+
+# Word starts only, so "minor" never matches inside "minority" and "gun" not inside "begun".
+RULES = tuple((category.slug, re.compile(r"\b(?:" + "|".join(map(re.escape, category.words)) + ")", re.IGNORECASE))
+              for category in CATEGORIES if category.words)
+
+
+@lru_cache(maxsize=8192)
+def categorize(offense: str) -> str:
+    """The public category of an offense text; exports repeat a few hundred texts, hence the cache."""
+    for slug, pattern in RULES:
+        if pattern.search(offense):
+            return slug
+    return "other"
