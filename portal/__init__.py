@@ -63,7 +63,8 @@ def init_database(app: Flask) -> None:
     with app.app_context():
         engine = db.engine
     if engine.dialect.name == "sqlite":
-        settings = choose_sqlite_settings(app.config["PORTAL_SQLITE_BUSY_TIMEOUT_MS"])
+        settings = choose_sqlite_settings(app.config["PORTAL_SQLITE_BUSY_TIMEOUT_MS"],
+                                          app.config["PORTAL_SQLITE_CACHE_MIB"])
         configure_sqlite(engine, settings)
         app.extensions["portal.sqlite"] = settings
 

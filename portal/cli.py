@@ -186,7 +186,7 @@ def import_incidents_command(file: str, mapping: str | None, profile: str | None
     try:
         layout = PROFILES[profile] if profile else None
         if mapping:
-            with open(mapping, encoding="utf-8") as mapping_file:
+            with open(mapping, "rb") as mapping_file:
                 layout = load_mapping(mapping_file.read(), mapping, config["PORTAL_TIMEZONE"])
         with open(file, "rb") as stream, click.progressbar(length=os.path.getsize(file), label="Reading",
                                                            file=sys.stderr) as bar:

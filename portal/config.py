@@ -31,6 +31,8 @@ class BaseConfig:
     # None means SQLite in the instance folder; set a postgresql:// URL in production.
     PORTAL_DATABASE_URL: str | None = None
     PORTAL_SQLITE_BUSY_TIMEOUT_MS = 10_000
+    # Page cache per SQLite connection; a million crime incidents want tens of MiB.
+    PORTAL_SQLITE_CACHE_MIB = 64
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
 
     # Public address of the resident site, used for canonical and Open Graph URLs so that
@@ -134,6 +136,8 @@ class BaseConfig:
     # whether they are shown by area cell ("area") or left out of the public data ("omit").
     PORTAL_CRIME_SENSITIVE_CATEGORIES = ["sex-offense", "juvenile", "domestic"]
     PORTAL_CRIME_SENSITIVE_DISPLAY = "area"
+    # The crime map draws at most this many incidents one by one; a wider view shows counts by area.
+    PORTAL_CRIME_MAP_MAX_POINTS = 5000
 
     # Notices may link to the department's own sites and official accounts, and to these hosts
     # (and their subdomains), e.g. ["weather.gov", "isp.illinois.gov"]; other links draw a warning.
@@ -206,6 +210,9 @@ class StaffConfig(BaseConfig):
     PORTAL_SESSION_MAX_HOURS = 12
     # How long the step between password and code may take.
     PORTAL_PENDING_SIGN_IN_SECONDS = 300
+    # The crime data upload alone may exceed MAX_CONTENT_LENGTH: a year of a city's export runs
+    # to hundreds of MiB (staff/incident_imports.py).
+    PORTAL_INCIDENT_UPLOAD_MAX_BYTES = 200 * 1024 * 1024
     PORTAL_CSP = (
         "default-src 'none'; style-src 'self'; img-src 'self'; font-src 'self'; "
         "script-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"

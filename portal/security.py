@@ -49,6 +49,16 @@ def policy_with_map_tiles(config) -> str:
     return "; ".join(f"{part} data: {origin}" if part.startswith("img-src ") else part for part in directives)
 
 
+def policy_for_map_page(config) -> str:
+    """A public page that draws a map with this site's own script, reading this site's API: the
+    resident zone's policy has neither, since no other public page runs any script."""
+    policy = policy_with_map_tiles(config)
+    for directive in ("script-src 'self'", "connect-src 'self'"):
+        if f"{directive.split()[0]} " not in policy:
+            policy += f"; {directive}"
+    return policy
+
+
 def set_security_headers(response: Response) -> Response:
     config = current_app.config
     headers = response.headers

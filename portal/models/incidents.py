@@ -61,17 +61,17 @@ class Incident(db.Model):
     # shown at area level keep this and nothing finer.
     area_cell: Mapped[int | None] = mapped_column(BigInteger)
     sensitive: Mapped[bool] = mapped_column(default=False)
-    # Digest of the public fields, so a re-import tells an unchanged incident from an updated one.
-    content_hash: Mapped[str] = mapped_column(String(32))
     import_id: Mapped[int] = mapped_column(ForeignKey("incident_import.id"))
 
     __table_args__ = (
-        UniqueConstraint("source", "case_number"),
-        # Date windows, newest first, optionally by category: the table and the points API.
-        Index("ix_incident_occurred_at", "occurred_at", "id"),
+        # Case number first: it alone nearly picks the row, so the importer's look-ups by batches of
+        # case numbers stay index look-ups whatever the planner guesses of the source's share.
+        UniqueConstraint("case_number", "source"),
+        # A category's date window, newest first, however rare the category.
         Index("ix_incident_category_occurred_at", "category", "occurred_at"),
         # A small bounding box: its area cells, then the date window inside each.
         Index("ix_incident_area_cell_occurred_at", "area_cell", "occurred_at"),
-        # Aggregates over a date window read only this index (covering): by cell, category and week.
+        # Date windows, newest first (the points API and table); aggregates over a window read only
+        # this index (covering): by cell, category and week.
         Index("ix_incident_aggregate", "occurred_at", "category", "area_cell", "week"),
     )

@@ -3,7 +3,7 @@
 from flask import Flask
 from flask_limiter import Limiter
 
-from portal.public import notices, pages, prevention, reports, tips
+from portal.public import api, crime_map, notices, pages, prevention, reports, tips
 from portal.services.notices import TYPE_NAMES, active_emergencies
 
 
@@ -19,5 +19,8 @@ def register(app: Flask, limiter: Limiter) -> None:
     app.register_blueprint(prevention.bp)
     app.register_blueprint(tips.bp)
     app.register_blueprint(reports.bp)
+    app.register_blueprint(crime_map.bp)
+    app.register_blueprint(api.bp)
     tips.limit_tip_requests(app, limiter)
     reports.limit_report_requests(app, limiter)
+    api.limit_api_requests(app, limiter)

@@ -24,7 +24,8 @@ CATEGORIES: tuple[Category, ...] = (
     Category("sex-offense", "Sexual offense", ("sex", "rape", "sodomy", "indecent", "prostitut", "human trafficking",
                                                "commercialized vice", "lewd", "obscen", "peeping")),
     Category("juvenile", "Offense involving a minor", ("child", "juvenile", "minor", "delinquency")),
-    Category("domestic", "Domestic violence", ("domestic", "family offense", "against the family")),
+    Category("domestic", "Domestic violence", ("domestic", "family offense", "against the family", "spouse",
+                                               "dating relationship", "order of protection")),
     Category("homicide", "Homicide", ("homicide", "murder", "manslaughter")),
     Category("robbery", "Robbery", ("robbery",)),
     Category("assault", "Assault", ("assault", "battery", "intimidation", "stalking", "threat", "kidnap")),
@@ -47,15 +48,21 @@ BY_SLUG = {category.slug: category for category in CATEGORIES}
 NAMES = {category.slug: category.name for category in CATEGORIES}
 SLUGS = tuple(BY_SLUG)
 
-# Word starts only, so "minor" never matches inside "minority" and "gun" not inside "begun".
+# Word starts only, so "gun" never matches inside "begun" (but "minor" would at "minority": below).
 RULES = tuple((category.slug, re.compile(r"\b(?:" + "|".join(map(re.escape, category.words)) + ")", re.IGNORECASE))
               for category in CATEGORIES if category.words)
+
+
+# Words that start like a category's word without its meaning: Chicago's "NO / MINOR INJURY"
+# battery involves no minor, nor does a minority. They are blanked before the rules are tried.
+NOT_CATEGORY_WORDS = re.compile(r"\bminor(?:it|\s*injur)", re.IGNORECASE)
 
 
 @lru_cache(maxsize=8192)
 def categorize(offense: str) -> str:
     """The public category of an offense text; exports repeat a few hundred texts, hence the cache."""
+    text = NOT_CATEGORY_WORDS.sub(" ", offense)
     for slug, pattern in RULES:
-        if pattern.search(offense):
+        if pattern.search(text):
             return slug
     return "other"

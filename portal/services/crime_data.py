@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, case, func, or_, select
 
 from portal.exceptions import InvalidInput
 from portal.extensions import db
@@ -23,7 +23,11 @@ from portal.models import Incident, IncidentImport
 from portal.services import crime_categories
 from portal.services.crime_privacy import Grid
 
-SORTS = {"date": Incident.occurred_at, "category": Incident.category, "block": Incident.block}
+# Categories sort by the name a reader sees in the table, not by their slug.
+CATEGORY_BY_NAME = case({slug: rank for rank, slug in enumerate(sorted(crime_categories.SLUGS,
+                                                                       key=crime_categories.NAMES.__getitem__))},
+                        value=Incident.category, else_=len(crime_categories.SLUGS))
+SORTS = {"date": Incident.occurred_at, "category": CATEGORY_BY_NAME, "block": Incident.block}
 GROUPS = ("cell", "category", "week")
 
 
@@ -38,10 +42,18 @@ class IncidentFilter:
     bbox: tuple[float, float, float, float] | None = None
 
     def utc_bounds(self, zone: ZoneInfo) -> tuple[datetime | None, datetime | None]:
-        start = datetime.combine(self.first_day, time(), zone).astimezone(timezone.utc) if self.first_day else None
-        end = (datetime.combine(self.last_day + timedelta(days=1), time(), zone).astimezone(timezone.utc)
-               if self.last_day else None)
+        start = local_midnight(self.first_day, 0, zone) if self.first_day else None
+        end = local_midnight(self.last_day, 1, zone) if self.last_day else None
         return start, end
+
+
+def local_midnight(day: date, days_later: int, zone: ZoneInfo) -> datetime | None:
+    """The start of a local day in UTC; None past the calendar's ends (0001-01-01, 9999-12-31),
+    where the bound leaves nothing out."""
+    try:
+        return datetime.combine(day + timedelta(days=days_later), time(), zone).astimezone(timezone.utc)
+    except OverflowError:
+        return None
 
 
 def parse_filter(first_day: str = "", last_day: str = "", categories: list[str] | None = None,
@@ -102,6 +114,11 @@ def located(query: Select) -> Select:
     return query.where(Incident.sensitive.is_(False))
 
 
+def mapped(query: Select) -> Select:
+    """Only incidents with a point: what the map's points and the downloads list, each with its place."""
+    return located(query).where(Incident.latitude.is_not(None))
+
+
 @dataclass(frozen=True)
 class PointPage:
     incidents: list[Incident]
@@ -117,15 +134,19 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         moment, identifier = raw.split("|")
-        return datetime.fromisoformat(moment), int(identifier)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
+        # A made-up cursor may hold a naive time (the UTC column refuses those) or one past the calendar in UTC.
+        moment_utc, number = datetime.fromisoformat(moment).astimezone(timezone.utc), int(identifier)
+        if not 0 < number < 2**63:
+            raise ValueError("identifier out of range")
+        return moment_utc, number
+    except (ValueError, OverflowError, binascii.Error, UnicodeDecodeError):
         raise InvalidInput("This page link is not valid; start again from the first page.", field="cursor") from None
 
 
 def find_incidents(filters: IncidentFilter, zone: ZoneInfo, area_grid: Grid, *, cursor: str = "",
                    limit: int = 500) -> PointPage:
     """Newest first, a page at a time; the cursor of the last one reaches every later page."""
-    query = where_filtered(located(select(Incident)), filters, zone, area_grid)
+    query = where_filtered(mapped(select(Incident)), filters, zone, area_grid)
     if cursor:
         moment, identifier = decode_cursor(cursor)
         query = query.where(or_(Incident.occurred_at < moment,
@@ -138,7 +159,7 @@ def find_incidents(filters: IncidentFilter, zone: ZoneInfo, area_grid: Grid, *, 
 
 def iter_incidents(filters: IncidentFilter, zone: ZoneInfo, area_grid: Grid) -> Iterator[Incident]:
     """Every incident of the window, for a download: read in batches, never all at once."""
-    query = where_filtered(located(select(Incident)), filters, zone, area_grid)
+    query = where_filtered(mapped(select(Incident)), filters, zone, area_grid)
     yield from db.session.scalars(query.order_by(Incident.occurred_at.desc(), Incident.id.desc())
                                   .execution_options(yield_per=2000))
 
@@ -158,9 +179,25 @@ def table_page(filters: IncidentFilter, zone: ZoneInfo, area_grid: Grid, *, sort
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
     column = SORTS.get(sort, Incident.occurred_at)
-    order = (column.desc(), Incident.id.desc()) if descending else (column.asc(), Incident.id.asc())
-    rows = db.session.scalars(query.order_by(*order).offset((page - 1) * per_page).limit(per_page))
+    # Rows without a block come last either way (SQLite and PostgreSQL disagree on where NULL sorts);
+    # within one category or block, the newest first.
+    order = (column.desc() if descending else column.asc()).nulls_last()
+    rows = db.session.scalars(query.order_by(order, Incident.occurred_at.desc(), Incident.id.desc())
+                              .offset((page - 1) * per_page).limit(per_page))
     return TablePage(list(rows), total, page, pages)
+
+
+def parse_groups(text: str) -> tuple[str, ...]:
+    """``cell,category,week``, or any of them, as a query string writes it."""
+    return ordered_groups(part.strip() for part in text.split(","))
+
+
+def ordered_groups(names: Iterable[str]) -> tuple[str, ...]:
+    """The groups named, once each, in the order the counts are grouped and sorted by."""
+    chosen = set(names)
+    if not chosen or not chosen <= set(GROUPS):
+        raise InvalidInput(f"Group by one or more of {', '.join(GROUPS)}, separated by commas.", field="by")
+    return tuple(group for group in GROUPS if group in chosen)
 
 
 @dataclass(frozen=True)
@@ -174,8 +211,7 @@ class CountRow:
 def aggregate(filters: IncidentFilter, zone: ZoneInfo, area_grid: Grid, by: tuple[str, ...]) -> list[CountRow]:
     """Counts of every published incident in the window, grouped by any of cell, category and week.
     Grouped by cell, an incident with no location at all is left out (it has no cell)."""
-    if not by or any(group not in GROUPS for group in by):
-        raise InvalidInput(f"Group by one or more of {', '.join(GROUPS)}.", field="by")
+    by = ordered_groups(by)
     columns = {"cell": Incident.area_cell, "category": Incident.category, "week": Incident.week}
     chosen = [columns[group] for group in GROUPS if group in by]
     query = select(*chosen, func.count().label("count"))
@@ -185,7 +221,10 @@ def aggregate(filters: IncidentFilter, zone: ZoneInfo, area_grid: Grid, by: tupl
         cells = area_grid.cells_covering(south, west, north, east)
         box = and_(Incident.latitude.between(south, north), Incident.longitude.between(west, east))
         filters = IncidentFilter(filters.first_day, filters.last_day, filters.categories, None)
-        query = query.where(or_(box, Incident.area_cell.in_(cells)) if cells is not None else box)
+        if cells is not None:
+            # Only they: any other incident counts when its point is in the box, not for its cell.
+            box = or_(box, and_(Incident.latitude.is_(None), Incident.area_cell.in_(cells)))
+        query = query.where(box)
     query = where_filtered(query, filters, zone, area_grid)
     if "cell" in by:
         query = query.where(Incident.area_cell.is_not(None))
@@ -212,6 +251,14 @@ def data_summary() -> DataSummary:
     sources = list(db.session.scalars(select(Incident.source).distinct().order_by(Incident.source)))
     return DataSummary(counts[0], counts[1], normalised(counts[2]), normalised(counts[3]),
                        normalised(last_import), sources)
+
+
+def data_window() -> tuple[datetime | None, datetime | None]:
+    """When the first and the newest incident happened, each read from the date index alone: cheap at
+    any size, unlike the counts of data_summary, so every page of the map may ask."""
+    first = db.session.scalar(select(func.min(Incident.occurred_at)))
+    last = db.session.scalar(select(func.max(Incident.occurred_at)))
+    return normalised(first), normalised(last)
 
 
 def normalised(moment: datetime | None) -> datetime | None:

@@ -1,8 +1,9 @@
 """How a location is generalized before the public may see it. Pure: no database, no Flask.
 
 - An address becomes its hundred block ("1234 N Main St Apt 2" -> "1200 block of N MAIN ST");
-  an intersection stays an intersection; a text with a number that is not a recognisable
-  address is dropped rather than guessed at, since it may be a house number.
+  what follows the street's type is a unit or a second address ("ST 2NDFL", "AV 409",
+  "AVE & PHL <8198") and goes too; an intersection stays an intersection; a text with a number
+  that is not a recognisable address is dropped rather than guessed at, since it may be a house number.
 - A point is snapped to the centre of a grid cell (``PORTAL_CRIME_GRID_METRES``, about a city
   block), so every incident on a block shows at one spot, never at a door.
 - Every usable point also gets a coarse area cell (``PORTAL_CRIME_AREA_METRES``), the only
@@ -28,10 +29,26 @@ XX_BLOCK = re.compile(r"^0*(\d{1,4})XX\s+(.+)$", re.IGNORECASE)
 NAMED_BLOCK = re.compile(r"^0*(\d{1,6})\s+BLOCK\s+(?:OF\s+)?(.+)$", re.IGNORECASE)
 HOUSE_NUMBER = re.compile(r"^0*(\d{1,6})[A-Z]?\s+(?!BLOCK\b)(.+)$", re.IGNORECASE)
 INTERSECTION = re.compile(r"\s*(?:\\|/|&|\bAND\b|\bAT\b)\s*", re.IGNORECASE)
-# What follows the street in a block: apartments, units, parenthesised place names.
-UNIT_SUFFIX = re.compile(r"\s+(?:APT|APARTMENT|UNIT|STE|SUITE|FL|FLOOR|RM|ROOM|BLDG)\b.*$|\s*[#(].*$",
+# What follows the street in a block: apartments, units, parenthesised place names, and
+# Philadelphia's "Phl <8198" (a house number).
+UNIT_SUFFIX = re.compile(r"\s+(?:APT|APARTMENT|UNIT|STE|SUITE|FL|FLOOR|RM|ROOM|BLDG)\b.*$|\s*[#(<].*$",
                          re.IGNORECASE)
 DIGIT = re.compile(r"\d")
+# A block's street ends at its last type word: exports append units without a keyword after it.
+STREET_TYPES = frozenset("ST AVE AV RD BLVD PKWY DR PL LA LN CT TER WAY CIR PIKE PLZ SQ WALK HWY EXPY TRL BRG".split())
+# "409", "2E", "B39": a unit number, trailing a street that has no type word.
+UNIT_NUMBER = re.compile(r"^[A-Z]?\d+[A-Z]?$")
+
+
+def street_of(text: str) -> str:
+    """A street without what an export writes after it, where a unit or house number would show."""
+    words = UNIT_SUFFIX.sub("", text).upper().split()
+    typed = [index for index, word in enumerate(words) if index and word in STREET_TYPES]
+    if typed:
+        words = words[:typed[-1] + 1]
+    while len(words) > 1 and UNIT_NUMBER.match(words[-1]):
+        words.pop()
+    return " ".join(words).strip(" ,")
 
 
 @lru_cache(maxsize=65536)
@@ -43,14 +60,14 @@ def hundred_block(address: str) -> str | None:
     for pattern, hundreds in ((XX_BLOCK, 100), (NAMED_BLOCK, 1), (HOUSE_NUMBER, 1)):
         match = pattern.match(text)
         if match:
-            street = UNIT_SUFFIX.sub("", match.group(2)).strip(" ,")
+            street = street_of(match.group(2))
             if not street:
                 return None
             block = int(match.group(1)) * hundreds // 100 * 100
-            return f"{block} block of {street.upper()}"[:120]
-    streets = [part.strip() for part in INTERSECTION.split(text) if part.strip()]
+            return f"{block} block of {street}"[:120]
+    streets = [street for street in map(street_of, INTERSECTION.split(text)) if street]
     if len(streets) >= 2 and not any(HOUSE_NUMBER.match(street) for street in streets):
-        return " & ".join(street.upper() for street in streets)[:120]
+        return " & ".join(streets)[:120]
     if DIGIT.search(text):
         return None
     return UNIT_SUFFIX.sub("", text).upper()[:120] or None
@@ -83,8 +100,9 @@ class Grid:
         return (row * self.lat_step, column * self.lon_step, (row + 1) * self.lat_step, (column + 1) * self.lon_step)
 
     def centre(self, latitude: float, longitude: float) -> tuple[float, float]:
-        south, west, north, east = self.bounds(self.cell(latitude, longitude))
-        return round((south + north) / 2, 6), round((west + east) / 2, 6)
+        """The centre of the cell holding a point: where the public sees it."""
+        return (round((math.floor(latitude / self.lat_step) + 0.5) * self.lat_step, 6),
+                round((math.floor(longitude / self.lon_step) + 0.5) * self.lon_step, 6))
 
     def cells_covering(self, south: float, west: float, north: float, east: float) -> list[int] | None:
         """Every cell a bounding box touches; None when that is more than a query should list."""

@@ -115,8 +115,12 @@ def check_columns(profile: SourceProfile, header: list[str]) -> None:
             f"Columns found: {', '.join(header) or 'none'}.", field="file")
 
 
-def load_mapping(text: str, file_name: str, default_timezone: str) -> SourceProfile:
-    """A profile from a mapping file; every mistake is named so the writer can fix it."""
+def load_mapping(content: bytes, file_name: str, default_timezone: str) -> SourceProfile:
+    """A profile from a mapping file's bytes; every mistake is named so the writer can fix it."""
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput("The mapping file is not UTF-8 text; save it as UTF-8.", field="mapping") from None
     try:
         data = json.loads(text) if file_name.lower().endswith(".json") else tomllib.loads(text)
     except (ValueError, tomllib.TOMLDecodeError) as error:
@@ -135,8 +139,9 @@ def load_mapping(text: str, file_name: str, default_timezone: str) -> SourceProf
             raise InvalidInput(f"The mapping's columns need {key} (the name of a column).", field="mapping")
         names[key] = value
     offense = columns.get("offense")
-    offense_columns = (offense,) if isinstance(offense, str) else offense
-    if not offense_columns or not all(isinstance(name, str) and name for name in offense_columns):
+    offense_columns = [offense] if isinstance(offense, str) else offense
+    if not isinstance(offense_columns, list) or not offense_columns or not all(
+            isinstance(name, str) and name for name in offense_columns):
         raise InvalidInput("The mapping's columns need offense: a column name, or a list of them.", field="mapping")
     sensitive = columns.get("sensitive")
     if sensitive is not None and not isinstance(sensitive, str):

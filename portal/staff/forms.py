@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileRequired
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -220,3 +221,13 @@ class PreventionTipForm(FlaskForm):
     body = TextAreaField("Full text", validators=[Length(max=PreventionTip.MAX_BODY), NoNul()])
     override_reason = TextAreaField("If the policy check warns: why it may go out anyway (supervisors)",
                                     validators=[Length(max=NoticeEvent.MAX_NOTE), NoControlCharacters()])
+
+
+class IncidentImportForm(FlaskForm):
+    """A records-system export for the public crime data; the layout comes from its header."""
+
+    file = FileField("Export from the records system (CSV)",
+                     validators=[FileRequired("Choose the CSV file to import.")])
+    mapping = FileField("Mapping file (optional, JSON or TOML): for a layout the portal does not know",
+                        validators=[FileAllowed(["json", "toml"], "A mapping file ends in .json or .toml.")])
+    dry_run = BooleanField("Dry run: report what would change, and change nothing")

@@ -108,9 +108,9 @@ def test_home_states_purpose_scope_and_policy(client):
 
 def test_home_entry_points_are_honest_about_what_is_not_built_yet(client):
     page = parse_page(client.get("/"))
-    assert {"/prevention/", "/tips/new", "/tips/check", "/tell-us", "/reports/screening", "/notices/"} <= set(
-        page.hrefs())
-    assert "Crime map and data Coming soon" in page.text
+    assert {"/prevention/", "/tips/new", "/tips/check", "/tell-us", "/reports/screening", "/notices/",
+            "/crime-map/"} <= set(page.hrefs())
+    assert "Coming soon" not in page.text
     assert "Alerts and notices Coming soon" not in page.text
     assert "Send an anonymous tip Coming soon" not in page.text
     assert "Report a crime online Coming soon" not in page.text

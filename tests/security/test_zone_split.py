@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 STAFF_BLUEPRINTS = {"staff_auth", "dashboard", "account", "admin", "queue", "cases", "rules", "publishing",
-                    "prevention_desk"}
-PUBLIC_BLUEPRINTS = {"pages", "prevention", "tips", "reports", "notices"}
+                    "prevention_desk", "incident_imports"}
+PUBLIC_BLUEPRINTS = {"pages", "prevention", "tips", "reports", "notices", "crime_map", "api"}
 
 
 def blueprints_of(app) -> set[str]:

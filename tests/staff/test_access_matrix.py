@@ -20,6 +20,7 @@ SUPERVISORS = {"rules.index", "rules.toggle", "rules.add_area", "rules.edit_area
 CASE_PAGES = {"cases.detail", "cases.add_note", "cases.reroute", "cases.download", "cases.set_state", "cases.reply",
               "cases.decide"}
 NOTICE_REVIEWERS = {"publishing.return_to_author", "publishing.reviewed"}
+CRIME_DATA_IMPORTERS = {"incident_imports.index", "incident_imports.upload"}
 # Who may see the tip routed to Narcotics: admins see all; the unit's members see its items.
 SEES_THE_ITEM = {"admin", "supervisor", "investigator"}
 
@@ -69,6 +70,8 @@ def path_for(rule, values: dict[str, str]) -> str:
 def expected_denied(role: str, endpoint: str) -> bool:
     if endpoint in ADMIN_ONLY:
         return role != "admin"
+    if endpoint in CRIME_DATA_IMPORTERS:
+        return role not in ("admin", "records")
     if (endpoint in SUPERVISORS or endpoint in NOTICE_REVIEWERS) and role not in ("admin", "supervisor"):
         return True
     if endpoint.startswith(("publishing.", "prevention_desk.")) and role not in ("admin", "supervisor", "communications"):

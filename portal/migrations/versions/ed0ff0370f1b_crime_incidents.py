@@ -45,22 +45,19 @@ def upgrade():
     sa.Column('longitude', sa.Double(), nullable=True),
     sa.Column('area_cell', sa.BigInteger(), nullable=True),
     sa.Column('sensitive', sa.Boolean(), nullable=False),
-    sa.Column('content_hash', sa.String(length=32), nullable=False),
     sa.Column('import_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['import_id'], ['incident_import.id'], name=op.f('fk_incident_import_id_incident_import')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_incident')),
-    sa.UniqueConstraint('source', 'case_number', name=op.f('uq_incident_source'))
+    sa.UniqueConstraint('case_number', 'source', name=op.f('uq_incident_case_number'))
     )
     with op.batch_alter_table('incident', schema=None) as batch_op:
         batch_op.create_index('ix_incident_aggregate', ['occurred_at', 'category', 'area_cell', 'week'], unique=False)
         batch_op.create_index('ix_incident_area_cell_occurred_at', ['area_cell', 'occurred_at'], unique=False)
         batch_op.create_index('ix_incident_category_occurred_at', ['category', 'occurred_at'], unique=False)
-        batch_op.create_index('ix_incident_occurred_at', ['occurred_at', 'id'], unique=False)
 
 
 def downgrade():
     with op.batch_alter_table('incident', schema=None) as batch_op:
-        batch_op.drop_index('ix_incident_occurred_at')
         batch_op.drop_index('ix_incident_category_occurred_at')
         batch_op.drop_index('ix_incident_area_cell_occurred_at')
         batch_op.drop_index('ix_incident_aggregate')
