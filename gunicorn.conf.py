@@ -11,3 +11,7 @@ errorlog = "-"
 loglevel = "info"
 # Behind a reverse proxy set FORWARDED_ALLOW_IPS and PORTAL_PROXY_COUNT to match it.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# A records clerk's crime-data upload is read and imported within its request (a big city's year
+# takes a minute or so); the default 30 s would kill the worker mid-import. Larger files go
+# through `flask incidents import` instead.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))

@@ -3,7 +3,7 @@
 from portal.models.audit import AuditEntry
 from portal.models.casework import Area, RoutingRule, WorkItem, WorkNote
 from portal.models.department import DepartmentProfile, OfficialAccount
-from portal.models.incidents import Incident, IncidentImport
+from portal.models.incidents import Incident, IncidentCount, IncidentImport
 from portal.models.notices import Notice, NoticeEvent, NoticeState, NoticeType
 from portal.models.outbox import OutboxEmail
 from portal.models.prevention import PreventionCategory, PreventionState, PreventionTip
@@ -37,6 +37,7 @@ __all__ = [
     "WorkNote",
     "DepartmentProfile",
     "Incident",
+    "IncidentCount",
     "IncidentImport",
     "OfficialAccount",
     "PreventionCategory",

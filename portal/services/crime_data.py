@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
@@ -19,7 +20,7 @@ from sqlalchemy import Select, and_, case, func, or_, select
 
 from portal.exceptions import InvalidInput
 from portal.extensions import db
-from portal.models import Incident, IncidentImport
+from portal.models import Incident, IncidentCount, IncidentImport
 from portal.services import crime_categories
 from portal.services.crime_privacy import Grid
 
@@ -210,11 +211,61 @@ class CountRow:
 
 def aggregate(filters: IncidentFilter, zone: ZoneInfo, area_grid: Grid, by: tuple[str, ...]) -> list[CountRow]:
     """Counts of every published incident in the window, grouped by any of cell, category and week.
-    Grouped by cell, an incident with no location at all is left out (it has no cell)."""
+    Grouped by cell, an incident with no location at all is left out (it has no cell).
+
+    Whole weeks come from the weekly counts the import keeps; only the days at either end of the
+    window that do not make a whole week, and any window with a box, are counted incident by incident.
+    """
     by = ordered_groups(by)
+    weeks = whole_weeks(filters) if filters.bbox is None else None
+    if weeks is None:
+        totals = counted_incidents(filters, zone, area_grid, by)
+    else:
+        totals = counted_weeks(filters.categories, *weeks, by)
+        for edge in window_edges(filters, *weeks):
+            totals.update(counted_incidents(edge, zone, area_grid, by))
+    return [CountRow(count=count, **dict(zip(by, key))) for key, count in sorted(totals.items())]
+
+
+def whole_weeks(filters: IncidentFilter) -> tuple[date | None, date | None] | None:
+    """The Mondays of the first and last whole weeks in the window (None where it is open), or None
+    when it holds no whole week. Weeks and window days are both in the department's time zone."""
+    first = filters.first_day + timedelta(days=-filters.first_day.weekday() % 7) if filters.first_day else None
+    last = (filters.last_day - timedelta(days=(filters.last_day.weekday() + 1) % 7 + 6)) if filters.last_day else None
+    if first is not None and last is not None and first > last:
+        return None
+    return first, last
+
+
+def window_edges(filters: IncidentFilter, first_week: date | None, last_week: date | None) -> list[IncidentFilter]:
+    edges = []
+    if filters.first_day is not None and first_week is not None and filters.first_day < first_week:
+        edges.append(IncidentFilter(filters.first_day, first_week - timedelta(days=1), filters.categories))
+    if filters.last_day is not None and last_week is not None and last_week + timedelta(days=6) < filters.last_day:
+        edges.append(IncidentFilter(last_week + timedelta(days=7), filters.last_day, filters.categories))
+    return edges
+
+
+def counted_weeks(categories: tuple[str, ...], first_week: date | None, last_week: date | None,
+                  by: tuple[str, ...]) -> Counter[tuple]:
+    columns = {"cell": IncidentCount.area_cell, "category": IncidentCount.category, "week": IncidentCount.week}
+    chosen = [columns[group] for group in by]
+    query = select(*chosen, func.sum(IncidentCount.incidents)).group_by(*chosen)
+    if first_week is not None:
+        query = query.where(IncidentCount.week >= first_week)
+    if last_week is not None:
+        query = query.where(IncidentCount.week <= last_week)
+    if categories:
+        query = query.where(IncidentCount.category.in_(categories))
+    if "cell" in by:
+        query = query.where(IncidentCount.area_cell.is_not(None))
+    return Counter({tuple(row[:-1]): int(row[-1]) for row in db.session.execute(query)})
+
+
+def counted_incidents(filters: IncidentFilter, zone: ZoneInfo, area_grid: Grid, by: tuple[str, ...]) -> Counter[tuple]:
     columns = {"cell": Incident.area_cell, "category": Incident.category, "week": Incident.week}
-    chosen = [columns[group] for group in GROUPS if group in by]
-    query = select(*chosen, func.count().label("count"))
+    chosen = [columns[group] for group in by]
+    query = select(*chosen, func.count())
     if filters.bbox is not None:
         # Sensitive incidents have no point, so a box reaches them through their area cell.
         south, west, north, east = filters.bbox
@@ -228,10 +279,7 @@ def aggregate(filters: IncidentFilter, zone: ZoneInfo, area_grid: Grid, by: tupl
     query = where_filtered(query, filters, zone, area_grid)
     if "cell" in by:
         query = query.where(Incident.area_cell.is_not(None))
-    query = query.group_by(*chosen).order_by(*chosen)
-    names = [group for group in GROUPS if group in by]
-    return [CountRow(count=row.count, **{name: row[index] for index, name in enumerate(names)})
-            for row in db.session.execute(query)]
+    return Counter({tuple(row[:-1]): row[-1] for row in db.session.execute(query.group_by(*chosen))})
 
 
 @dataclass(frozen=True)

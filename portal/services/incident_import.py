@@ -20,11 +20,11 @@ from datetime import date, datetime, timedelta, timezone
 from typing import IO, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, exists, select, update
+from sqlalchemy import bindparam, delete, exists, func, insert, select, update
 
 from portal.exceptions import InvalidInput
 from portal.extensions import db
-from portal.models import Incident, IncidentImport, StaffUser
+from portal.models import Incident, IncidentCount, IncidentImport, StaffUser
 from portal.services import audit, crime_categories
 from portal.services.crime_privacy import PrivacyRules, hundred_block, usable_point
 from portal.services.incident_sources import ISO, SourceProfile, check_columns, detect_profile
@@ -310,6 +310,8 @@ def import_incidents(stream: IO[bytes], file_name: str, rules: PrivacyRules, *, 
                          staff_user_id=imported_by.id if imported_by else None, target=f"import {run.id}",
                          detail=f"{run.file_name} ({profile.name}): {report.rows_read} rows, {report.inserted} new, "
                                 f"{report.updated} updated, {report.unchanged} unchanged, {report.skipped} skipped")
+            if report.inserted or report.updated:
+                rebuild_counts()
             if db.session.get_bind().dialect.name == "postgresql":
                 # Fresh statistics, or the planner goes on guessing from the table as it was before.
                 db.session.execute(db.text("ANALYZE incident"))
@@ -318,6 +320,16 @@ def import_incidents(stream: IO[bytes], file_name: str, rules: PrivacyRules, *, 
         db.session.rollback()
         raise
     return report
+
+
+def rebuild_counts() -> None:
+    """The weekly counts aggregates read, from the incidents as they now are: one grouping pass,
+    a second or so at a million incidents, instead of one at every wide view."""
+    db.session.execute(delete(IncidentCount))
+    db.session.execute(insert(IncidentCount).from_select(
+        ["week", "category", "area_cell", "incidents"],
+        select(Incident.week, Incident.category, Incident.area_cell, func.count())
+        .group_by(Incident.week, Incident.category, Incident.area_cell)))
 
 
 def recent_imports(limit: int = 20) -> list[tuple[IncidentImport, str | None]]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
@@ -132,6 +133,55 @@ def test_aggregate_rows_carry_only_what_they_group_by_and_the_cell_box(api):
     weeks = api.get("/api/v1/incidents/aggregate?by=week&from=2025-10-01&to=2025-10-31").get_json()["counts"]
     assert weeks == [{"week": "2025-09-29", "count": 1}, {"week": "2025-10-06", "count": 3},
                      {"week": "2025-10-13", "count": 1}, {"week": "2025-10-20", "count": 2}]
+
+
+SPREAD_OFFENSES = [("THEFT", "$500 AND UNDER"), ("BURGLARY", "FORCIBLE ENTRY"), ("BATTERY", "SIMPLE"),
+                   ("CRIMINAL DAMAGE", "TO PROPERTY")]
+# Sixty-one days from Monday 1 September 2025, one to three incidents a day, some domestic, some unmapped.
+SPREAD = [(f"JS{day:02d}{number}", f"2025-{9 + (day >= 30):02d}-{day % 30 + 1:02d}T{8 + 5 * number:02d}:30:00",
+           *SPREAD_OFFENSES[(day + number) % 4], "008XX WAUKEGAN RD", (0.0, 0.0) if day % 11 == 0 else CENTRE,
+           "true" if (day + number) % 7 == 0 else "false")
+          for day in range(61) for number in range(day % 3 + 1)]
+
+
+def expected_counts(incidents, first: str, last: str) -> dict[tuple[str, str], int]:
+    """Counts by (category, local Monday) worked out here, from the export itself."""
+    counts: dict[tuple[str, str], int] = {}
+    for _case, moment, primary, description, _block, _point, _domestic in incidents:
+        day = date.fromisoformat(moment[:10])
+        if (first and day < date.fromisoformat(first)) or (last and day > date.fromisoformat(last)):
+            continue
+        key = (crime_categories.categorize(f"{primary}: {description}"), str(day - timedelta(days=day.weekday())))
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+@pytest.mark.parametrize(("first", "last"), [
+    ("2025-09-03", "2025-10-29"),  # part weeks at both ends
+    ("2025-09-01", "2025-10-26"),  # whole weeks only
+    ("", "2025-10-01"), ("2025-09-10", ""), ("", ""),
+    ("2025-09-10", "2025-09-12"),  # no whole week at all
+    ("2025-09-08", "2025-09-14"),  # exactly one week
+])
+def test_aggregates_over_whole_weeks_and_part_weeks_count_every_incident_once(make_app, tmp_path, first, last):
+    app = make_app("public")
+    import_export(app, tmp_path / "spread.csv", SPREAD)
+    body = app.test_client().get(f"/api/v1/incidents/aggregate?by=category,week&from={first}&to={last}").get_json()
+    assert {(row["category"], row["week"]): row["count"] for row in body["counts"]} == \
+        expected_counts(SPREAD, first, last)
+
+
+def test_a_changed_import_changes_the_counts(make_app, tmp_path):
+    app = make_app("public")
+    import_export(app, tmp_path / "spread.csv", SPREAD)
+    client = app.test_client()
+    path = "/api/v1/incidents/aggregate?by=category&from=2025-09-01&to=2025-09-28"
+    before = {row["category"]: row["count"] for row in client.get(path).get_json()["counts"]}
+    changed = [("JS010", "2025-09-02T08:30:00", "ROBBERY", "STRONGARM", "008XX WAUKEGAN RD", CENTRE, "false")]
+    import_export(app, tmp_path / "changed.csv", changed)
+    after = {row["category"]: row["count"] for row in client.get(path).get_json()["counts"]}
+    assert after["robbery"] == 1 and sum(after.values()) == sum(before.values())
+    assert after["burglary"] == before["burglary"] - 1
 
 
 def test_the_box_of_a_cell_finds_its_sensitive_incidents_too(api):

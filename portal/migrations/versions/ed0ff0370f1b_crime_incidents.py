@@ -54,9 +54,20 @@ def upgrade():
         batch_op.create_index('ix_incident_aggregate', ['occurred_at', 'category', 'area_cell', 'week'], unique=False)
         batch_op.create_index('ix_incident_area_cell_occurred_at', ['area_cell', 'occurred_at'], unique=False)
         batch_op.create_index('ix_incident_category_occurred_at', ['category', 'occurred_at'], unique=False)
+    op.create_table('incident_count',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('week', sa.Date(), nullable=False),
+    sa.Column('category', sa.String(length=30), nullable=False),
+    sa.Column('area_cell', sa.BigInteger(), nullable=True),
+    sa.Column('incidents', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_incident_count'))
+    )
+    with op.batch_alter_table('incident_count', schema=None) as batch_op:
+        batch_op.create_index('ix_incident_count_week', ['week', 'category', 'area_cell', 'incidents'], unique=False)
 
 
 def downgrade():
+    op.drop_table('incident_count')
     with op.batch_alter_table('incident', schema=None) as batch_op:
         batch_op.drop_index('ix_incident_category_occurred_at')
         batch_op.drop_index('ix_incident_area_cell_occurred_at')
