@@ -89,12 +89,17 @@ def import_export(path: Path, url: str, instance: str) -> None:
         sys.exit(result.stderr)
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     rows = sum(1 for _ in path.open()) - 1
-    print(result.stdout.strip().splitlines()[0])
+    print(imported_line(result.stdout))
     print(f"import: {rows:,} rows in {seconds:.1f} s = {rows / seconds:,.0f} rows/s, peak memory {peak:,.0f} MiB")
     started = time.perf_counter()
     again = subprocess.run([*flask, "incidents", "import", str(path)], env=environment, capture_output=True,
                            text=True, cwd=ROOT)
-    print(f"re-import of the same file: {time.perf_counter() - started:.1f} s; {again.stdout.strip().splitlines()[0]}")
+    print(f"re-import of the same file: {time.perf_counter() - started:.1f} s; {imported_line(again.stdout)}")
+
+
+def imported_line(output: str) -> str:
+    """The command's summary; the log's warnings (such as SQLite's journal mode) share its output."""
+    return next(line for line in output.splitlines() if line.startswith(("Imported", "Would import")))
 
 
 class StatementRecorder:
