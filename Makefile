@@ -31,6 +31,7 @@ run: install
 	$(FLASK) init-secrets
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
+	$(FLASK) incidents demo
 	@echo "Serving the public site on http://127.0.0.1:$(PORT)/ and the back office on http://127.0.0.1:$(PORT)/staff/"
 	PORT=$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py wsgi:application
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import click
 from flask import Flask, current_app
@@ -15,6 +15,7 @@ from portal.exceptions import InvalidInput
 from portal.models import StaffRole
 from portal.services import audit, casework, outbox, reports
 from portal.services.crime_privacy import PrivacyRules
+from portal.services.demo_incidents import seed_demo_incidents
 from portal.services.incident_import import ImportReport, import_incidents
 from portal.services.incident_sources import PROFILES, load_mapping
 from portal.services.department import store_profile
@@ -195,6 +196,19 @@ def import_incidents_command(file: str, mapping: str | None, profile: str | None
                                       progress=lambda position: bar.update(position - bar.pos))
     except InvalidInput as error:
         raise click.ClickException(str(error)) from None
+    echo_import_report(report)
+
+
+@incidents_group.command("demo")
+def demo_incidents_command() -> None:
+    """Import made-up incidents around the map's centre, for trying the portal; only into an empty table.
+    Never on a live site: its public map would show them."""
+    config = current_app.config
+    report = seed_demo_incidents(PrivacyRules.from_config(config), tuple(config["PORTAL_MAP_CENTER"]),
+                                 datetime.now(timezone.utc))
+    if report is None:
+        click.echo("The database already has incidents; no demo incidents added.")
+        return
     echo_import_report(report)
 
 

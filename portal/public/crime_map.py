@@ -17,7 +17,7 @@ from flask import Blueprint, current_app, render_template, request
 from portal.exceptions import InvalidInput
 from portal.public.crime_forms import CrimeFilterForm
 from portal.security import policy_for_map_page
-from portal.services import crime_categories, crime_charts, crime_data
+from portal.services import crime_categories, crime_charts, crime_data, demo_incidents
 from portal.services.crime_data import IncidentFilter
 from portal.services.crime_privacy import PrivacyRules
 from portal.services.incident_sources import BUILT_IN
@@ -34,7 +34,7 @@ FIELDS = {"from": "first_day", "to": "last_day", "category": "category"}
 QUERY_KEYS = tuple(FIELDS)
 UNKNOWN_CATEGORY = "There is no such category here. Tick the ones you want from the list."
 # "Chicago PD (Socrata API export)" names a layout; the source is the records system, "Chicago PD".
-SOURCE_NAMES = {profile.source: profile.title.split(" (")[0] for profile in BUILT_IN}
+SOURCE_NAMES = {profile.source: profile.title.split(" (")[0] for profile in (*BUILT_IN, demo_incidents.PROFILE)}
 
 
 @dataclass(frozen=True)

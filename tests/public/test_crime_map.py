@@ -319,3 +319,18 @@ def test_the_home_page_and_navigation_lead_to_the_crime_map(crime_client):
     page = parse_page(crime_client.get("/"))
     assert page.hrefs().count("/crime-map/") == 2
     assert "Crime map and data" in page.text
+
+
+def test_make_runs_demo_incidents_fill_an_empty_map_once_and_say_they_are_made_up(seeded_public_app):
+    runner = seeded_public_app.test_cli_runner()
+    first = runner.invoke(args=["incidents", "demo"])
+    assert first.exit_code == 0 and "Imported 400 incident(s)" in first.output
+    again = runner.invoke(args=["incidents", "demo"])
+    assert "already has incidents; no demo incidents added" in again.output
+    browser = seeded_public_app.test_client()
+    table = parse_page(browser.get("/crime-map/table"))
+    # Made-up house numbers went through the importer like any export's: blocks only.
+    hundreds = re.findall(r"(\d+) block of ", table.text)
+    assert len(hundreds) == 50 and all(number.endswith("00") for number in hundreds)
+    assert not re.search(r"\b\d{3,4} (WAUKEGAN|DEERFIELD|LAKE COOK|CENTRAL) ", table.text)
+    assert "Made-up incidents for trying the portal" in parse_page(browser.get("/crime-map/about")).text
