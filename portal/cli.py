@@ -13,7 +13,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from portal.exceptions import InvalidInput
 from portal.models import StaffRole
-from portal.services import audit, casework, outbox, reports
+from portal.services import audit, casework, outbox, reports, retention
 from portal.services.crime_privacy import PrivacyRules
 from portal.services.demo_incidents import seed_demo_incidents
 from portal.services.incident_import import ImportReport, import_incidents
@@ -212,6 +212,32 @@ def demo_incidents_command() -> None:
     echo_import_report(report)
 
 
+@click.group("retention", cls=AppGroup)
+def retention_group() -> None:
+    """Records retention schedule and purge."""
+
+
+@retention_group.command("run")
+@click.option("--dry-run", is_flag=True, help="List what is due and delete nothing.")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Apply the schedule as of this day (UTC midnight) instead of now.")
+@click.option("--batch-size", default=100, show_default=True, type=click.IntRange(min=1),
+              help="Records deleted per transaction.")
+def retention_run_command(dry_run: bool, as_of: datetime | None, batch_size: int) -> None:
+    """Purge what the retention schedule says is due, never a record on legal hold (run daily)."""
+    config = current_app.config
+    now = as_of.replace(tzinfo=timezone.utc) if as_of else datetime.now(timezone.utc)
+    report = retention.purge_due(now, dry_run, batch_size, upload_folder=config["PORTAL_UPLOAD_FOLDER"],
+                                 media_folder=config["PORTAL_MEDIA_FOLDER"])
+    verb = "Would delete" if dry_run else "Deleted"
+    for purged in report.purged:
+        click.echo(f"{verb} {purged.kind} {purged.label} ({purged.rule})")
+    for kept in report.kept:
+        click.echo(f"Kept: {kept}")
+    click.echo(f"Legal holds in force: {retention.holds_in_force()} (held submissions are never purged).")
+    click.echo(f"{verb} {len(report.purged)} record(s)" + ("." if dry_run else f" in {report.batches} batch(es)."))
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(init_secrets_command)
     app.cli.add_command(seed_demo_command)
@@ -222,3 +248,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(audit_group)
     app.cli.add_command(casework_group)
     app.cli.add_command(incidents_group)
+    app.cli.add_command(retention_group)

@@ -110,7 +110,8 @@ def test_staff_create_prompts_twice_for_a_hidden_password_on_a_terminal(database
 def test_seed_demo_fills_an_empty_database_once(public_app):
     first = invoke(public_app, "seed-demo")
     assert first.exit_code == 0
-    assert "Seeded: department profile, official accounts, terms of service, crime prevention tips, tip categories." in first.output
+    assert ("Seeded: department profile, official accounts, terms of service, crime prevention tips, tip categories, "
+            "retention schedule (defaults to confirm with the records officer).") in first.output
     second = invoke(public_app, "seed-demo")
     assert "nothing seeded" in second.output
     with public_app.app_context():

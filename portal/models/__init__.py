@@ -3,6 +3,7 @@
 from portal.models.audit import AuditEntry
 from portal.models.casework import Area, RoutingRule, WorkItem, WorkNote
 from portal.models.department import DepartmentProfile, OfficialAccount
+from portal.models.disclosure import RedactionMark
 from portal.models.incidents import Incident, IncidentCount, IncidentImport
 from portal.models.notices import Notice, NoticeEvent, NoticeState, NoticeType
 from portal.models.outbox import OutboxEmail
@@ -14,6 +15,7 @@ from portal.models.reports import (
     ReportStatus,
     ReportStatusChange,
 )
+from portal.models.retention import LegalHold, RetentionRule
 from portal.models.staff import StaffRole, StaffSession, StaffUser, Unit
 from portal.models.terms import TermsVersion
 from portal.models.tips import Attachment, MessageAuthor, Tip, TipCategory, TipMessage, TipStatus
@@ -39,15 +41,18 @@ __all__ = [
     "Incident",
     "IncidentCount",
     "IncidentImport",
+    "LegalHold",
     "OfficialAccount",
     "PreventionCategory",
     "PreventionState",
     "PreventionTip",
+    "RedactionMark",
     "Report",
     "ReportItem",
     "ReportReply",
     "ReportStatus",
     "ReportStatusChange",
+    "RetentionRule",
     "RoutingRule",
     "StaffRole",
     "StaffSession",

@@ -71,6 +71,8 @@ class WorkItem(db.Model):
     rule_id: Mapped[int | None] = mapped_column(ForeignKey("routing_rule.id"))
     route_reason: Mapped[str] = mapped_column(Text)
     open: Mapped[bool] = mapped_column(default=True, index=True)
+    # When it was last closed: a closed tip's retention period counts from here.
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     # When the unit's supervisors were told it is overdue; set once.
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

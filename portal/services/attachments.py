@@ -41,6 +41,15 @@ class AttachmentReceipt:
     warning: str
 
 
+FILE_EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "application/pdf": ".pdf",
+                   "video/mp4": ".mp4", "video/quicktime": ".mov", "video/webm": ".webm"}
+
+
+def file_extension(media_type: str) -> str:
+    """For a download's name only: the stored file has none, and its type came from its content."""
+    return FILE_EXTENSIONS.get(media_type, ".bin")
+
+
 def megabytes(size: int) -> int:
     return size // (1024 * 1024)
 

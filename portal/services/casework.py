@@ -167,6 +167,7 @@ def reroute(user: StaffUser, public_id: str, unit_id: int, assignee_id: int | No
 def set_item_open(user: StaffUser, public_id: str, is_open: bool) -> WorkItem:
     item = item_for(user, public_id)
     item.open = is_open
+    item.closed_at = None if is_open else datetime.now(timezone.utc)
     audit.record("case.reopened" if is_open else "case.closed", user.email, staff_user_id=user.id,
                  target=item.public_id)
     db.session.commit()

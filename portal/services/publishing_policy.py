@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from portal import sanitize
 from portal.exceptions import InvalidInput
+from portal.services import personal_data as pd
 
 MAX_OVERRIDE_REASON = 1_000
 
@@ -54,33 +55,30 @@ RULES: tuple[PolicyRule, ...] = (
     PolicyRule(
         "phone", "F",
         "Contains a phone number that is not the department's. Publish only the department's numbers.",
-        (r"(?<![\w-])(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]\d{4}\b",),
+        (pd.PHONE,),
         own_details="digits",
     ),
     PolicyRule(
         "email", "F",
         "Contains an e-mail address that is not the department's.",
-        (r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b",),
+        (pd.EMAIL,),
         own_details="text",
     ),
     PolicyRule(
         "birth-date", "F",
         "Contains a date of birth. An age is enough.",
-        (r"\bD\.?O\.?B\.?(?=[\s:])", r"\bdate of birth\b", r"\bborn (?:on )?(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|"
-         r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]* \d{1,2})"),
+        (pd.BIRTH_DATE_CUE, pd.BIRTH_DATE_WORDS, pd.BORN_ON),
         exempt_types=PERSON_NOTICES,
     ),
     PolicyRule(
         "id-number", "F",
         "Contains what looks like an identity number (Social Security, driver's licence, State ID).",
-        (r"\b\d{3}-\d{2}-\d{4}\b", r"\b[A-Z]\d{3}-\d{4}-\d{4}\b", r"\bsocial security (?:number|no)\b", r"\bSSN\b",
-         r"\b(?:driver'?s licen[cs]e|state ID) (?:number|no\.?|#)"),
+        (pd.SOCIAL_SECURITY_NUMBER, pd.DRIVERS_LICENCE_NUMBER, *pd.ID_NUMBER_WORDS),
     ),
     PolicyRule(
         "licence-plate", "F",
         "Contains a licence plate. Plates belong only in missing or wanted person notices.",
-        # The plate itself in capitals and with a digit, so "plates on two cars" is not one.
-        (r"\b(?:licen[cs]e )?plates?(?: number| no\.?)?\s*(?:#|:)?\s*(?-i:(?=[A-Z0-9 -]*\d)[A-Z0-9]{1,4}[ -]?[A-Z0-9]{1,5})\b",),
+        (pd.LICENCE_PLATE,),
         exempt_types=PERSON_NOTICES,
     ),
     PolicyRule(

@@ -18,7 +18,7 @@ from portal.models import (
     PreventionTip,
     TermsVersion,
 )
-from portal.services import demo_content, tips
+from portal.services import demo_content, retention, tips
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +77,8 @@ def seed_demo(department: Mapping[str, Any], accounts: Sequence[Mapping[str, str
         seeded.append("crime prevention tips")
     if tips.seed_default_categories():
         seeded.append("tip categories")
+    if retention.ensure_default_rules():
+        seeded.append("retention schedule (defaults to confirm with the records officer)")
     db.session.commit()
     log.info("seed.demo parts=%s", ",".join(seeded) or "none")
     return seeded

@@ -13,8 +13,8 @@ from flask import Flask, current_app, g, redirect, request, session, url_for
 from flask_limiter import Limiter
 
 from portal.services.staff_sessions import signed_in_user
-from portal.staff import (account, admin, auth, cases, dashboard, incident_imports, prevention_desk, publishing,
-                          queue, rules)
+from portal.staff import (account, admin, auth, cases, dashboard, disclosure, incident_imports, prevention_desk,
+                          publishing, queue, retention, rules)
 from portal.staff.forms import LogoutForm
 
 OPEN_ENDPOINTS = frozenset({"staff_auth.login", "staff_auth.code", "staff_auth.enroll", "health.healthz",
@@ -40,6 +40,7 @@ def signed_in_context() -> dict[str, object]:
 def register(app: Flask, limiter: Limiter) -> None:
     app.before_request(require_signed_in_staff)
     app.context_processor(signed_in_context)
-    for module in (auth, dashboard, queue, cases, rules, publishing, prevention_desk, incident_imports, account, admin):
+    for module in (auth, dashboard, queue, cases, rules, publishing, prevention_desk, incident_imports, account, admin,
+                   retention, disclosure):
         app.register_blueprint(module.bp)
     auth.limit_sign_in(app, limiter)

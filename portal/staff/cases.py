@@ -7,9 +7,10 @@ from wtforms.fields.choices import SelectChoice
 
 from portal.exceptions import InvalidInput, PermissionDenied
 from portal.models import ReportStatus, StaffRole, TipStatus
-from portal.services import casework, staff_accounts
+from portal.services import attachments, casework, disclosure, retention, staff_accounts
 from portal.staff.decorators import role_required
-from portal.staff.forms import NoteForm, ReportDecisionForm, RerouteForm, StateForm, TipReplyForm
+from portal.staff.forms import (HoldForm, NoteForm, RedactionMarkForm, ReportDecisionForm, RerouteForm, StateForm,
+                               TipReplyForm)
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -25,10 +26,16 @@ def reroute_form(item) -> RerouteForm:
 
 
 def render_detail(item, note_form: NoteForm | None = None, status: int = 200, reply_form: TipReplyForm | None = None,
-                  decision_form: ReportDecisionForm | None = None):
+                  decision_form: ReportDecisionForm | None = None, hold_form: HoldForm | None = None,
+                  mark_form: RedactionMarkForm | None = None):
     can_reroute = g.staff.role in (StaffRole.ADMIN, StaffRole.SUPERVISOR)
+    can_hold = g.staff.role in retention.HOLDERS
     return render_template(
         "staff/cases/detail.html", item=item, note_form=note_form or NoteForm(formdata=None),
+        marks=disclosure.marks_of(item), mark_form=mark_form or RedactionMarkForm(formdata=None),
+        can_export=disclosure.can_export(g.staff),
+        hold=retention.active_hold(item), holds=retention.hold_history(item),
+        hold_form=(hold_form or HoldForm(formdata=None)) if can_hold else None,
         reroute_form=reroute_form(item) if can_reroute else None, state_form=StateForm(),
         reply_form=(reply_form or TipReplyForm(formdata=None)) if item.tip else None,
         decision_form=(decision_form or ReportDecisionForm(formdata=None)) if item.report else None), status
@@ -74,6 +81,24 @@ def decide(public_id):
     return render_detail(casework.item_for(g.staff, str(public_id)), status=400, decision_form=form)
 
 
+@bp.post("/<uuid:public_id>/hold/<any(place, lift):change>")
+@role_required(*retention.HOLDERS)
+def hold(public_id, change: str):
+    """Place or lift a legal hold; the reason is required both ways and audited."""
+    form = HoldForm()
+    if form.validate_on_submit():
+        try:
+            (retention.place_hold if change == "place" else retention.lift_hold)(g.staff, str(public_id),
+                                                                                 form.reason.data)
+        except InvalidInput as error:
+            form.reason.errors.append(str(error))
+        else:
+            flash("Legal hold placed: this submission will not be purged." if change == "place" else
+                  "Legal hold lifted: the retention schedule applies again.")
+            return redirect(url_for("cases.detail", public_id=public_id))
+    return render_detail(retention.holdable_item(g.staff, str(public_id)), status=400, hold_form=form)
+
+
 @bp.get("/<uuid:public_id>")
 def detail(public_id):
     return render_detail(casework.open_item(g.staff, str(public_id)))
@@ -114,11 +139,6 @@ def download(public_id, attachment_id):
     path, media_type = casework.attachment_file(g.staff, str(public_id), str(attachment_id),
                                                 current_app.config["PORTAL_UPLOAD_FOLDER"])
     response = send_file(path, mimetype=media_type, as_attachment=True,
-                         download_name=f"attachment-{attachment_id}{extension(media_type)}")
+                         download_name=f"attachment-{attachment_id}{attachments.file_extension(media_type)}")
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
-
-
-def extension(media_type: str) -> str:
-    return {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "application/pdf": ".pdf",
-            "video/mp4": ".mp4", "video/quicktime": ".mov", "video/webm": ".webm"}.get(media_type, ".bin")

@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileRequired
 from wtforms import (
     BooleanField,
+    DateField,
     DateTimeLocalField,
     EmailField,
     FileField,
@@ -19,7 +20,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from portal.local_time import DATETIME_FORMATS
-from portal.models import Notice, NoticeEvent, PreventionCategory, PreventionTip, StaffRole, StaffUser, Unit
+from portal.models import (LegalHold, Notice, NoticeEvent, PreventionCategory, PreventionTip, RedactionMark,
+                           RetentionRule, StaffRole, StaffUser, Unit)
 from portal.services import notices
 from portal.services.staff_accounts import MAX_PASSWORD_LENGTH
 from portal.validators import NoControlCharacters, NoNul
@@ -231,3 +233,41 @@ class IncidentImportForm(FlaskForm):
     mapping = FileField("Mapping file (optional, JSON or TOML): for a layout the portal does not know",
                         validators=[FileAllowed(["json", "toml"], "A mapping file ends in .json or .toml.")])
     dry_run = BooleanField("Dry run: report what would change, and change nothing")
+
+
+class RetentionRuleForm(FlaskForm):
+    period_days = IntegerField("Period in days (blank: never purged automatically)",
+                               validators=[Optional(), NumberRange(min=1, max=RetentionRule.MAX_PERIOD_DAYS)])
+    citation = TextAreaField("Records-law citation", validators=[
+        DataRequired("Give the records-law authority for this period."), Length(max=RetentionRule.MAX_CITATION),
+        NoControlCharacters()])
+
+
+class HoldForm(FlaskForm):
+    reason = TextAreaField("Reason", validators=[DataRequired("Give the reason."), Length(max=LegalHold.MAX_REASON),
+                                                 NoNul()])
+
+
+class RedactionMarkForm(FlaskForm):
+    marked_text = TextAreaField("Text to redact from public records exports (copy it exactly as written)",
+                         validators=[DataRequired("Type or paste the text to redact."),
+                                     Length(max=RedactionMark.MAX_TEXT), NoNul()])
+    mark_reason = StringField("Why it must be redacted (the export lists this)",
+                         validators=[DataRequired("Say why it must be redacted."),
+                                     Length(max=RedactionMark.MAX_REASON), NoControlCharacters()])
+
+
+class DisclosureExportForm(FlaskForm):
+    requester = StringField("Requester's name or the request's reference",
+                            validators=[DataRequired("Name the requester or the request's reference."),
+                                        Length(max=200), NoControlCharacters()])
+    include_attachments = BooleanField("Include the attachments (the cleaned stored files)", default=True)
+    include_notes = BooleanField("Include staff internal notes (redacted like the rest)")
+
+
+class DisclosureSetForm(DisclosureExportForm):
+    kind = SelectField("Kind", choices=[SelectChoice("", "Tips and reports"), SelectChoice("tip", "Tips"),
+                                        SelectChoice("report", "Reports")], default="")
+    category = StringField("Category or report type (optional)", validators=[Length(max=60), NoControlCharacters()])
+    received_from = DateField("Received on or after (local day, optional)", validators=[Optional()])
+    received_to = DateField("Received on or before (local day, optional)", validators=[Optional()])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 STAFF_BLUEPRINTS = {"staff_auth", "dashboard", "account", "admin", "queue", "cases", "rules", "publishing",
-                    "prevention_desk", "incident_imports"}
+                    "prevention_desk", "incident_imports", "retention", "disclosure"}
 PUBLIC_BLUEPRINTS = {"pages", "prevention", "tips", "reports", "notices", "crime_map", "api"}
 
 

@@ -14,13 +14,16 @@ from tests.helpers import TipActions, sign_in
 
 ROLES = ["admin", "supervisor", "investigator", "communications", "records"]
 ADMIN_ONLY = {"admin.accounts", "admin.set_active", "admin.placement", "admin.rename_unit", "admin.remove_unit",
-              "admin.audit_log"}
+              "admin.audit_log", "retention.index", "retention.edit"}
 SUPERVISORS = {"rules.index", "rules.toggle", "rules.add_area", "rules.edit_area", "rules.remove_area", "rules.edit",
                "cases.reroute"}
 CASE_PAGES = {"cases.detail", "cases.add_note", "cases.reroute", "cases.download", "cases.set_state", "cases.reply",
-              "cases.decide"}
+              "cases.decide", "cases.hold"}
 NOTICE_REVIEWERS = {"publishing.return_to_author", "publishing.reviewed"}
 CRIME_DATA_IMPORTERS = {"incident_imports.index", "incident_imports.upload"}
+DISCLOSURE_EXPORTERS = {"disclosure.index", "disclosure.export_set", "disclosure.item", "disclosure.export_item"}
+# Records staff mark text in any submission; everyone else in the submissions they may open.
+MARKS = {"disclosure.add_mark"}
 # Who may see the tip routed to Narcotics: admins see all; the unit's members see its items.
 SEES_THE_ITEM = {"admin", "supervisor", "investigator"}
 
@@ -70,8 +73,10 @@ def path_for(rule, values: dict[str, str]) -> str:
 def expected_denied(role: str, endpoint: str) -> bool:
     if endpoint in ADMIN_ONLY:
         return role != "admin"
-    if endpoint in CRIME_DATA_IMPORTERS:
+    if endpoint in CRIME_DATA_IMPORTERS or endpoint in DISCLOSURE_EXPORTERS:
         return role not in ("admin", "records")
+    if endpoint in MARKS:
+        return role not in SEES_THE_ITEM | {"records"}
     if (endpoint in SUPERVISORS or endpoint in NOTICE_REVIEWERS) and role not in ("admin", "supervisor"):
         return True
     if endpoint.startswith(("publishing.", "prevention_desk.")) and role not in ("admin", "supervisor", "communications"):
