@@ -232,6 +232,8 @@ def retention_run_command(dry_run: bool, as_of: datetime | None, batch_size: int
     verb = "Would delete" if dry_run else "Deleted"
     for purged in report.purged:
         click.echo(f"{verb} {purged.kind} {purged.label} ({purged.rule})")
+    for purged in report.audit_purged:
+        click.echo(f"{verb} audit {purged.label} ({purged.rule}); a checkpoint entry names the last one.")
     for kept in report.kept:
         click.echo(f"Kept: {kept}")
     click.echo(f"Legal holds in force: {retention.holds_in_force()} (held submissions are never purged).")

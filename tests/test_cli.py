@@ -6,6 +6,7 @@ import os
 import pty
 import re
 import sys
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -172,13 +173,17 @@ def test_written_secrets_are_picked_up_by_the_factory(public_app):
     assert len(app.config["SECRET_KEY"]) >= 48
 
 
-def three_audited_accounts(app) -> list[int]:
-    for email in ("a@example.org", "b@example.org", "c@example.org"):
-        invoke(app, "staff", "create", "--email", email, "--name", email, "--role", "records", input=PASSWORD + "\n")
+def audit_ids(app) -> list[int]:
     from portal.models import AuditEntry
 
     with app.app_context():
         return list(db.session.scalars(db.select(AuditEntry.id).order_by(AuditEntry.id)))
+
+
+def three_audited_accounts(app) -> list[int]:
+    for email in ("a@example.org", "b@example.org", "c@example.org"):
+        invoke(app, "staff", "create", "--email", email, "--name", email, "--role", "records", input=PASSWORD + "\n")
+    return audit_ids(app)
 
 
 def tamper(app, statement: str, entry_id: int) -> None:
@@ -214,3 +219,20 @@ def test_audit_verify_finds_a_deleted_entry(public_app):
     tamper(public_app, "DELETE FROM audit_entry WHERE id = :id", entries[1])
     broken = invoke(public_app, "audit", "verify")
     assert broken.exit_code == 1 and f"broken at entry {entries[2]}" in broken.output
+
+
+def test_audit_verify_accepts_what_the_retention_purge_removed_and_nothing_else(public_app):
+    entries = three_audited_accounts(public_app)
+    as_of = (datetime.now(timezone.utc).date() + timedelta(days=7 * 365 + 1)).isoformat()
+    assert f"Deleted audit entries {entries[0]} to {entries[-1]} (3)" in invoke(public_app, "retention", "run",
+                                                                                 "--as-of", as_of).output
+    invoke(public_app, "staff", "create", "--email", "d@example.org", "--name", "D", "--role", "records",
+           input=PASSWORD + "\n")
+    assert "The audit chain of 2 entries is intact." in invoke(public_app, "audit", "verify").output
+    checkpoint, last = audit_ids(public_app)
+    with public_app.app_context(), db.engine.connect() as connection:
+        with pytest.raises(sa.exc.DatabaseError, match="append-only"):
+            connection.execute(sa.text("DELETE FROM audit_entry WHERE id = :id"), {"id": checkpoint})
+    tamper(public_app, "DELETE FROM audit_entry WHERE id = :id", checkpoint)
+    broken = invoke(public_app, "audit", "verify")
+    assert broken.exit_code == 1 and f"broken at entry {last}" in broken.output

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -69,3 +71,15 @@ def test_the_migrated_database_keeps_the_audit_log_append_only(make_app):
     with app.app_context(), db.engine.connect() as connection:
         with pytest.raises(sa.exc.DatabaseError, match="append-only"):
             connection.execute(sa.text("DELETE FROM audit_entry"))
+
+
+def test_the_migrated_database_lets_only_the_retention_purge_remove_audit_entries(make_app):
+    app = make_app("public", create_schema=False)
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+    runner.invoke(args=["staff", "create", "--email", "a@example.org", "--name", "A", "--role", "records"],
+                  input="correct horse battery staple\n")
+    as_of = (datetime.now(timezone.utc).date() + timedelta(days=7 * 365 + 1)).isoformat()
+    result = runner.invoke(args=["retention", "run", "--as-of", as_of])
+    assert "Deleted audit entries 1 to 1 (1)" in result.output, result.output
+    assert "The audit chain of 1 entries is intact." in runner.invoke(args=["audit", "verify"]).output

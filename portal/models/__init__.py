@@ -1,6 +1,6 @@
 """Every model, imported here so that metadata, create_all and Alembic see them all."""
 
-from portal.models.audit import AuditEntry
+from portal.models.audit import AuditEntry, AuditPurgeWindow
 from portal.models.casework import Area, RoutingRule, WorkItem, WorkNote
 from portal.models.department import DepartmentProfile, OfficialAccount
 from portal.models.disclosure import RedactionMark
@@ -23,6 +23,7 @@ from portal.models.tips import Attachment, MessageAuthor, Tip, TipCategory, TipM
 __all__ = [
     "Area",
     "AuditEntry",
+    "AuditPurgeWindow",
     "Attachment",
     "MessageAuthor",
     "Notice",

@@ -28,18 +28,30 @@ class AuditEntry(db.Model):
     entry_hash: Mapped[str] = mapped_column(String(64), unique=True)
 
 
-# The database itself refuses to change or remove an entry, whatever the application does; the
-# hash chain (``audit verify``) then catches anyone with the rights to drop these triggers.
+class AuditPurgeWindow(db.Model):
+    """While a row is here, the database lets entries up to ``upto_id`` be deleted. Only the
+    retention purge writes one, and removes it again in the same transaction (services.audit)."""
+
+    upto_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+
+
+# The database itself refuses to change an entry, and to remove one outside a purge window,
+# whatever the application does; the hash chain (``audit verify``) then catches anyone with the
+# rights to drop these triggers or open a window.
+REFUSAL = "audit entries are append-only"
 APPEND_ONLY_DDL = {
     "sqlite": [
         "CREATE TRIGGER audit_entry_no_update BEFORE UPDATE ON audit_entry "
-        "BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END",
+        f"BEGIN SELECT RAISE(ABORT, '{REFUSAL}'); END",
         "CREATE TRIGGER audit_entry_no_delete BEFORE DELETE ON audit_entry "
-        "BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END",
+        "WHEN NOT EXISTS (SELECT 1 FROM audit_purge_window WHERE OLD.id <= upto_id) "
+        f"BEGIN SELECT RAISE(ABORT, '{REFUSAL}'); END",
     ],
     "postgresql": [
-        "CREATE FUNCTION audit_entry_append_only() RETURNS trigger LANGUAGE plpgsql AS "
-        "$$ BEGIN RAISE EXCEPTION 'audit entries are append-only'; END $$",
+        "CREATE FUNCTION audit_entry_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        "IF TG_OP = 'DELETE' THEN "
+        "IF EXISTS (SELECT 1 FROM audit_purge_window WHERE OLD.id <= upto_id) THEN RETURN OLD; END IF; "
+        f"END IF; RAISE EXCEPTION '{REFUSAL}'; END $$",
         "CREATE TRIGGER audit_entry_no_change BEFORE UPDATE OR DELETE ON audit_entry "
         "FOR EACH ROW EXECUTE FUNCTION audit_entry_append_only()",
         "CREATE TRIGGER audit_entry_no_truncate BEFORE TRUNCATE ON audit_entry "

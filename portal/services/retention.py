@@ -14,8 +14,11 @@ States, from what each record really has:
   from its expiry) and ``closed`` (cancelled, from the cancellation). A notice a remaining tip
   answers is kept as long as that tip, since the tip refers to it.
 - message: the tipster conversation is part of its tip and goes with it.
-- audit-entry: kept. The log is append-only by database triggers and each entry carries the
-  hash of the one before, so deleting old entries would break ``audit verify`` for all the rest.
+- audit-entry: by when it was written, oldest first and only a run from the start of the log,
+  since each entry carries the hash of the one before. The log stays append-only otherwise: the
+  database refuses a delete outside the purge's window, and a checkpoint entry the purge appends
+  names the last entry removed, which ``audit verify`` accepts as the start of the chain
+  (services.audit.purge_oldest). Checkpoints count as entries, but a run never ends on one.
 """
 
 from __future__ import annotations
@@ -68,7 +71,7 @@ DEFAULT_PERIODS: dict[tuple[str, str], int | None] = {
     ("notice", "expired"): 2 * 365,
     ("notice", "closed"): 2 * 365,
     ("message", "any"): None,
-    ("audit-entry", "any"): None,
+    ("audit-entry", "any"): 7 * 365,
 }
 # Rules whose period the purge cannot apply, and why; shown in the back office and by the command.
 FIXED = {
@@ -78,9 +81,8 @@ FIXED = {
     ("report", "expired"): ("Deleted by `reports expire` as soon as the reporter leaves a question unanswered "
                             "past PORTAL_REPORT_INFO_DAYS; nothing is kept to purge later."),
     ("message", "any"): "Kept and purged with its tip (the tip's rules apply).",
-    ("audit-entry", "any"): ("Kept: the audit log is append-only (database triggers refuse deletes) and "
-                             "hash-chained, so removing old entries would break `audit verify` for every later one."),
 }
+AUDIT_RULE = ("audit-entry", "any")
 
 
 def fixed_reason(rule: RetentionRule) -> str:
@@ -196,6 +198,8 @@ class Purged:
 class PurgeReport:
     dry_run: bool
     purged: list[Purged] = field(default_factory=list)
+    # Runs of audit entries (their labels give the ids), apart from the records: not one per entry.
+    audit_purged: list[Purged] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
     batches: int = 0
 
@@ -283,6 +287,21 @@ def rule_text(rule: RetentionRule) -> str:
     return f"rule {rule.id}: {rule.kind} {rule.state}, {describe_period(rule.period_days)}"
 
 
+def purge_audit_entries(rule: RetentionRule, cutoff: datetime, dry_run: bool, batch_size: int) -> list[Purged]:
+    """Each batch commits its checkpoint with its deletes. Runs after the records' rules, so the
+    tombstones they just wrote go too when they are already past the period (a moved clock)."""
+    upto = audit.purgeable_upto(cutoff)
+    runs = []
+    if upto is not None and dry_run:
+        runs.append(audit.run_through(upto))
+    elif upto is not None:
+        while run := audit.purge_oldest(upto, batch_size, ACTOR, target=f"retention rule {rule.id}"):
+            db.session.commit()
+            runs.append(run)
+    return [Purged(rule.kind, f"entries {run.first_id} to {run.last_id} ({run.entries})", rule_text(rule))
+            for run in runs]
+
+
 def purge_due(now: datetime, dry_run: bool = False, batch_size: int = 100, *, upload_folder: str,
               media_folder: str) -> PurgeReport:
     """Delete (or, in a dry run, list) every record whose period has passed at ``now``.
@@ -295,6 +314,10 @@ def purge_due(now: datetime, dry_run: bool = False, batch_size: int = 100, *, up
     folders = {"upload": upload_folder, "media": media_folder}
     ensure_default_rules()
     for rule in list_rules():
+        if (rule.kind, rule.state) == AUDIT_RULE and rule.period_days is not None:
+            report.audit_purged += purge_audit_entries(rule, now - timedelta(days=rule.period_days), dry_run,
+                                                       batch_size)
+            continue
         purger = PURGERS.get((rule.kind, rule.state))
         if purger is None or rule.period_days is None:
             report.kept.append(f"{rule.kind} {rule.state}: {fixed_reason(rule) or 'never purged automatically.'}")

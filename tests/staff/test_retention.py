@@ -8,11 +8,13 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from portal.extensions import db
 from portal.models import Attachment, AuditEntry, RetentionRule, Tip, WorkItem
 from tests.conftest import staff_browser
 from tests.helpers import DATA, ReporterActions, TipActions, parse_page
+from tests.test_cli import audit_ids, tamper
 
 TODAY = datetime.now(timezone.utc).date()
 
@@ -63,15 +65,15 @@ def upload_names(app) -> set[str]:
 
 # The schedule -------------------------------------------------------------------------------------
 
-def test_admins_see_the_default_schedule_marked_to_confirm_and_why_audit_entries_are_kept(staff_app, public_site):
+def test_admins_see_the_default_schedule_marked_to_confirm_and_how_audit_entries_go(staff_app, public_site):
     admin = staff_browser(staff_app, "chief@example.org", "admin")
     page = admin.get("/retention/")
     assert page.status_code == 200
     text = parse_page(page).text
     assert "Confirm with the department's records officer" in text
     assert "50 ILCS 205" in text
-    assert "1095 days" in text and "365 days" in text and "730 days" in text
-    assert "append-only" in text and "audit verify" in text
+    assert "1095 days" in text and "365 days" in text and "730 days" in text and "2555 days" in text
+    assert "append-only" in text and "checkpoint entry" in text and "audit verify" in text
     assert "Kept and purged with its tip" in text
     assert "Retention" in parse_page(admin.get("/queue/")).text
     supervisor = staff_browser(staff_app, "sup@example.org", "supervisor", "Triage")
@@ -117,14 +119,25 @@ def test_bad_schedule_input_is_shown_next_to_its_field_with_the_text_kept(staff_
 
 def test_a_fixed_rule_keeps_its_period_and_says_why(staff_app, public_site):
     admin = staff_browser(staff_app, "chief@example.org", "admin")
-    audit_rule = rule_id(staff_app, "audit-entry", "any")
-    page = admin.get(f"/retention/{audit_rule}/edit")
-    assert "hash-chained" in parse_page(page).text
-    refused = admin.post(f"/retention/{audit_rule}/edit", data={"period_days": "30", "citation": "x"})
+    message_rule = rule_id(staff_app, "message", "any")
+    page = admin.get(f"/retention/{message_rule}/edit")
+    assert "Kept and purged with its tip" in parse_page(page).text
+    refused = admin.post(f"/retention/{message_rule}/edit", data={"period_days": "30", "citation": "x"})
     assert refused.status_code == 400
     assert "cannot be changed here" in re.search(r'id="period_days-errors">(.*?)</ul>',
                                                  refused.get_data(as_text=True), re.S).group(1)
-    assert admin.post(f"/retention/{audit_rule}/edit", data={"period_days": "", "citation": "GO 227"}).status_code == 302
+    kept = admin.post(f"/retention/{message_rule}/edit", data={"period_days": "", "citation": "GO 227"})
+    assert kept.status_code == 302
+
+
+def test_an_admin_changes_how_long_audit_entries_are_kept(staff_app, public_site):
+    admin = staff_browser(staff_app, "chief@example.org", "admin")
+    audit_rule = rule_id(staff_app, "audit-entry", "any")
+    assert "data-retention" not in admin.get(f"/retention/{audit_rule}/edit").get_data(as_text=True)
+    changed = admin.post(f"/retention/{audit_rule}/edit", data={"period_days": "3650", "citation": "GO 227"})
+    assert changed.status_code == 302
+    assert "3650 days" in parse_page(admin.get("/retention/")).text
+    assert "audit-entry/any: period 2555 days" in audit_entries(staff_app, "retention.rule_changed")[-1].detail
 
 
 # Legal holds --------------------------------------------------------------------------------------
@@ -202,7 +215,7 @@ def test_a_closed_tip_is_purged_only_after_its_period_with_its_files_and_leaves_
 
     output = run(staff_app, "--as-of", days_from_today(3 * 365 + 1))
     assert f"Deleted tip {tip_number} (rule {rule_id(staff_app, 'tip', 'closed')}: tip closed, 1095 days)" in output
-    assert "Kept: audit-entry any: Kept: the audit log is append-only" in output
+    assert "audit entries" not in output  # none is seven years old yet
     assert supervisor.get(f"/cases/{public_id}").status_code == 404
     assert not files_before & upload_names(staff_app)
     with staff_app.app_context():
@@ -300,3 +313,97 @@ def test_notices_go_two_years_after_expiry_or_cancellation_unless_a_tip_answers_
     tombstones = audit_entries(staff_app, "retention.purged")
     assert len(tombstones) == 2 and not any("Leaf" in entry.detail or "Deerfield Road" in entry.detail
                                             for entry in tombstones)
+
+
+# The audit log's own rule ---------------------------------------------------------------------------
+
+def verify(app) -> str:
+    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+SEVEN_YEARS = 7 * 365
+
+
+def test_audit_entries_go_after_seven_years_leaving_a_checkpoint_that_verify_accepts(staff_app, public_site):
+    send_tip(public_site)
+    investigator = staff_browser(staff_app, "det@example.org", "investigator", "Triage")
+    [public_id] = item_ids(staff_app)
+    investigator.post(f"/cases/{public_id}/hold/place", data={"reason": "Subpoena 26-CV-118"})
+    before = audit_entries(staff_app, "legal_hold.placed")[0]
+    ids = audit_ids(staff_app)
+    with staff_app.app_context():
+        anchor = db.session.get(AuditEntry, ids[-1]).entry_hash
+    rule = rule_id(staff_app, "audit-entry", "any")
+
+    assert "audit entries" not in run(staff_app, "--as-of", days_from_today(SEVEN_YEARS - 1))
+    dry = run(staff_app, "--dry-run", "--as-of", days_from_today(SEVEN_YEARS + 1))
+    assert (f"Would delete audit entries {ids[0]} to {ids[-1]} ({len(ids)}) "
+            f"(rule {rule}: audit-entry any, 2555 days)") in dry
+    assert audit_ids(staff_app) == ids
+
+    output = run(staff_app, "--as-of", days_from_today(SEVEN_YEARS + 1))
+    assert f"Deleted audit entries {ids[0]} to {ids[-1]} ({len(ids)})" in output
+    assert "a checkpoint entry names the last one" in output
+    [checkpoint] = audit_entries(staff_app, "audit.purged")
+    assert audit_ids(staff_app) == [checkpoint.id]
+    assert checkpoint.detail == f"{len(ids)} entries purged, ids {ids[0]} to {ids[-1]}; anchor {anchor}"
+    assert (checkpoint.actor, checkpoint.target) == ("retention schedule", f"retention rule {rule}")
+    assert "Subpoena" not in checkpoint.detail and before.detail == "Subpoena 26-CV-118"
+    assert "The audit chain of 1 entries is intact." in verify(staff_app)
+
+    again = run(staff_app, "--as-of", days_from_today(SEVEN_YEARS + 1))
+    assert "audit entries" not in again and audit_ids(staff_app) == [checkpoint.id]
+    assert investigator.get(f"/cases/{public_id}").status_code == 200  # the submission itself is untouched
+
+
+def test_audit_entries_go_in_batches_and_purge_after_purge_the_chain_stays_verified(staff_app, public_site):
+    admin = staff_browser(staff_app, "chief@example.org", "admin")
+    closed = rule_id(staff_app, "tip", "closed")
+    for days in ("400", "500", "600"):
+        admin.post(f"/retention/{closed}/edit", data={"period_days": days, "citation": "GO 227"})
+    first_ids = audit_ids(staff_app)
+    output = run(staff_app, "--batch-size", "2", "--as-of", days_from_today(SEVEN_YEARS + 1))
+    assert output.count("Deleted audit entries") == (len(first_ids) + 1) // 2
+    checkpoints = audit_entries(staff_app, "audit.purged")
+    assert audit_ids(staff_app) == [entry.id for entry in checkpoints]
+    assert "intact" in verify(staff_app)
+    assert "audit entries" not in run(staff_app, "--batch-size", "2", "--as-of", days_from_today(SEVEN_YEARS + 1))
+
+    admin.post(f"/retention/{closed}/edit", data={"period_days": "700", "citation": "GO 227"})
+    output = run(staff_app, "--as-of", days_from_today(SEVEN_YEARS + 1))
+    assert f"Deleted audit entries {checkpoints[0].id} to " in output  # the old checkpoints go with what follows
+    [latest] = audit_entries(staff_app, "audit.purged")
+    assert audit_ids(staff_app) == [latest.id]
+    assert "The audit chain of 1 entries is intact." in verify(staff_app)
+    admin.post(f"/retention/{closed}/edit", data={"period_days": "800", "citation": "GO 227"})
+    assert "intact" in verify(staff_app)
+
+
+def test_after_a_purge_the_database_still_refuses_deletes_and_verify_still_finds_tampering(staff_app, public_site):
+    staff_browser(staff_app, "chief@example.org", "admin")
+    run(staff_app, "--as-of", days_from_today(SEVEN_YEARS + 1))
+    admin = staff_browser(staff_app, "chief2@example.org", "admin")
+    admin.post(f"/retention/{rule_id(staff_app, 'tip', 'closed')}/edit", data={"period_days": "9", "citation": "x"})
+    remaining = audit_ids(staff_app)
+    assert len(remaining) >= 3 and "intact" in verify(staff_app)
+    with staff_app.app_context(), db.engine.connect() as connection:
+        assert connection.scalar(sa.text("SELECT count(*) FROM audit_purge_window")) == 0
+        with pytest.raises(sa.exc.DatabaseError, match="append-only"):
+            connection.execute(sa.text("DELETE FROM audit_entry"))
+    assert audit_ids(staff_app) == remaining
+
+    tamper(staff_app, "UPDATE audit_entry SET detail = 'nothing to see' WHERE id = :id", remaining[1])
+    broken = staff_app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert broken.exit_code == 1 and f"broken at entry {remaining[1]}" in broken.output
+
+
+def test_removing_the_first_remaining_entries_by_hand_is_found_after_a_purge(staff_app, public_site):
+    staff_browser(staff_app, "chief@example.org", "admin")
+    run(staff_app, "--as-of", days_from_today(SEVEN_YEARS + 1))
+    staff_browser(staff_app, "chief2@example.org", "admin")
+    remaining = audit_ids(staff_app)
+    tamper(staff_app, "DELETE FROM audit_entry WHERE id = :id", remaining[0])  # the checkpoint
+    broken = staff_app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert broken.exit_code == 1 and f"broken at entry {remaining[1]}" in broken.output
