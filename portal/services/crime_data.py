@@ -230,8 +230,12 @@ def aggregate(filters: IncidentFilter, zone: ZoneInfo, area_grid: Grid, by: tupl
 def whole_weeks(filters: IncidentFilter) -> tuple[date | None, date | None] | None:
     """The Mondays of the first and last whole weeks in the window (None where it is open), or None
     when it holds no whole week. Weeks and window days are both in the department's time zone."""
-    first = filters.first_day + timedelta(days=-filters.first_day.weekday() % 7) if filters.first_day else None
-    last = (filters.last_day - timedelta(days=(filters.last_day.weekday() + 1) % 7 + 6)) if filters.last_day else None
+    try:
+        first = filters.first_day + timedelta(days=-filters.first_day.weekday() % 7) if filters.first_day else None
+        last = (filters.last_day - timedelta(days=(filters.last_day.weekday() + 1) % 7 + 6)) if filters.last_day else None
+    except OverflowError:
+        # A window ending in year 1 or starting in year 9999 holds no whole week of the calendar.
+        return None
     if first is not None and last is not None and first > last:
         return None
     return first, last

@@ -171,6 +171,15 @@ def test_aggregates_over_whole_weeks_and_part_weeks_count_every_incident_once(ma
         expected_counts(SPREAD, first, last)
 
 
+@pytest.mark.parametrize(("query", "total"), [
+    ("to=0001-01-01", 0), ("from=9999-12-30", 0), ("from=0001-01-01&to=9999-12-31", len(INCIDENTS)),
+])
+def test_aggregates_at_the_ends_of_the_calendar(api, query, total):
+    response = api.get(f"/api/v1/incidents/aggregate?by=week&{query}")
+    assert response.status_code == 200
+    assert sum(row["count"] for row in response.get_json()["counts"]) == total
+
+
 def test_a_changed_import_changes_the_counts(make_app, tmp_path):
     app = make_app("public")
     import_export(app, tmp_path / "spread.csv", SPREAD)
