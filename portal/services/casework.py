@@ -20,6 +20,7 @@ from portal.extensions import db
 from portal.models import (
     Area,
     Attachment,
+    LegalHold,
     Report,
     ReportStatus,
     RoutingRule,
@@ -77,6 +78,8 @@ class QueuePage:
     total: int
     page: int
     pages: int
+    # Ids of the page's items on legal hold, so the queue can say so.
+    held: frozenset[int] = frozenset()
 
 
 def text_contains(term: str):
@@ -114,7 +117,9 @@ def list_queue(user: StaffUser, filters: QueueFilters, now: datetime | None = No
              "urgent": (WorkItem.due_at.asc(), WorkItem.id.asc())}.get(
         filters.order, (WorkItem.created_at.asc(), WorkItem.id.asc()))
     items = list(db.session.scalars(query.order_by(*order).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)))
-    return QueuePage(items, total, page, pages)
+    held = frozenset(db.session.scalars(db.select(LegalHold.item_id).where(
+        LegalHold.item_id.in_([item.id for item in items]), LegalHold.lifted_at.is_(None))))
+    return QueuePage(items, total, page, pages, held)
 
 
 def item_for(user: StaffUser, public_id: str) -> WorkItem:

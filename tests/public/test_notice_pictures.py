@@ -81,3 +81,17 @@ def test_a_bad_picture_is_refused_next_to_its_field_and_nothing_is_stored(sergea
     assert page.find_all("ul", id=f"{field}-errors") and message in page.text
     assert "Kept title" in response.get_data(as_text=True)
     assert not os.path.isdir(media_folder) or os.listdir(media_folder) == []
+
+
+def test_the_retention_purge_removes_a_cancelled_notices_picture_from_disk(site, sergeant, media_folder):
+    from tests.staff.test_retention import days_from_today
+
+    created = post_notice(sergeant, "/notices/new", PHOTO, title="Parade on Saturday", image_alt="The parade route")
+    notice_id = int(created.headers["Location"].rsplit("/", 1)[1])
+    assert sergeant.post(f"/notices/{notice_id}/publish", data={"override_reason": "Approved"}).status_code == 302
+    sergeant.post(f"/notices/{notice_id}/cancel", data={"note": "Parade called off"})
+    assert len(os.listdir(media_folder)) == 1
+    result = site.test_cli_runner().invoke(args=["retention", "run", "--as-of", days_from_today(2 * 365 + 3)])
+    assert result.exit_code == 0 and "Deleted 1 record(s)" in result.output, result.output
+    assert os.listdir(media_folder) == []
+    assert site.test_client().get(f"/notices/{notice_id}/picture").status_code == 404

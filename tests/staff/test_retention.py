@@ -155,6 +155,7 @@ def test_an_investigator_places_and_lifts_a_hold_with_reasons_and_both_are_audit
                                             follow_redirects=True)).text
         assert done in text and reason in text
         assert ("On legal hold" in text) == (change == "place")
+        assert ("On legal hold" in parse_page(investigator.get("/queue/")).text) == (change == "place")
         again = investigator.post(f"/cases/{public_id}/hold/{change}", data={"reason": "again"})
         assert again.status_code == 400 and refused in parse_page(again).text
     [placed_entry] = audit_entries(staff_app, "legal_hold.placed")
