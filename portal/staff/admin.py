@@ -8,7 +8,8 @@ from portal.exceptions import InvalidInput
 from portal.models import StaffRole
 from portal.services import audit, staff_accounts
 from portal.staff.decorators import role_required
-from portal.staff.forms import AccountForm, ActiveForm, PlacementForm, UnitNameForm, UnitRemovalForm
+from portal.staff.forms import (AccountForm, ActiveForm, PlacementForm, UnitNameForm, UnitRemovalForm,
+                                show_service_error)
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -34,7 +35,7 @@ def accounts():
             unit_name=form.unit.data or "", created_by=g.staff.email,
             issuer=current_app.config["PORTAL_DEPARTMENT"]["short_name"])
     except InvalidInput as error:
-        getattr(form, error.field if error.field in form._fields else "email").errors.append(str(error))
+        show_service_error(form, error, "email")
         return render_accounts(form, 400)
     flash(f"Created the account of {created.user.display_name}. They enroll their authenticator app at first sign-in.")
     return redirect(url_for("admin.accounts"))

@@ -10,7 +10,7 @@ from portal.models import StaffRole
 from portal.services import disclosure
 from portal.staff.cases import render_detail
 from portal.staff.decorators import role_required
-from portal.staff.forms import DisclosureExportForm, DisclosureSetForm, RedactionMarkForm
+from portal.staff.forms import DisclosureExportForm, DisclosureSetForm, RedactionMarkForm, show_service_error
 
 bp = Blueprint("disclosure", __name__, url_prefix="/disclosure")
 
@@ -26,12 +26,6 @@ def download(export: disclosure.Export):
                          download_name=export.filename)
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-def field_error(form, error: InvalidInput, default: str) -> None:
-    """The service names the field it refuses; the message goes next to it."""
-    field = form[error.field] if error.field and error.field in form else form[default]
-    field.errors.append(str(error))
 
 
 def render_index(form: DisclosureSetForm):
@@ -56,7 +50,7 @@ def export_set():
                                                   current_app.config["PORTAL_UPLOAD_FOLDER"],
                                                   current_app.config["PORTAL_TIMEZONE"]))
         except InvalidInput as error:
-            field_error(form, error, "requester")
+            show_service_error(form, error, "requester")
     return render_index(form)
 
 
@@ -86,7 +80,7 @@ def export_item(public_id):
             return download(disclosure.export_item(g.staff, str(public_id), options_of(form),
                                                    current_app.config["PORTAL_UPLOAD_FOLDER"]))
         except InvalidInput as error:
-            field_error(form, error, "requester")
+            show_service_error(form, error, "requester")
     return render_item(public_id, export_form=form)
 
 
@@ -99,7 +93,7 @@ def add_mark(public_id):
         try:
             disclosure.add_mark(g.staff, str(public_id), form.marked_text.data or "", form.mark_reason.data or "")
         except InvalidInput as error:
-            field_error(form, error, "marked_text")
+            show_service_error(form, error, "marked_text")
         else:
             flash("Marked: it is redacted from every public records export of this submission.")
             return redirect(url_for("disclosure.item" if disclosure.can_export(g.staff) else "cases.detail",

@@ -19,6 +19,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
+from portal.exceptions import InvalidInput
 from portal.local_time import DATETIME_FORMATS
 from portal.models import (LegalHold, Notice, NoticeEvent, PreventionCategory, PreventionTip, RedactionMark,
                            RetentionRule, StaffRole, StaffUser, Unit)
@@ -29,6 +30,12 @@ from portal.validators import NoControlCharacters, NoNul
 
 def password_field(label: str) -> PasswordField:
     return PasswordField(label, validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH), NoControlCharacters()])
+
+
+def show_service_error(form: FlaskForm, error: InvalidInput, default: str) -> None:
+    """A service's refusal, next to the field it names, or next to ``default`` when the form has no
+    such field: the form comes back with what was typed and the message where it belongs."""
+    form[error.field if error.field in form else default].errors.append(str(error))
 
 
 class LoginForm(FlaskForm):

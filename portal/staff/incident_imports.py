@@ -15,7 +15,7 @@ from portal.services import incident_import
 from portal.services.crime_privacy import PrivacyRules
 from portal.services.incident_sources import BUILT_IN, MAPPING_HELP, SourceProfile, load_mapping
 from portal.staff.decorators import role_required
-from portal.staff.forms import IncidentImportForm
+from portal.staff.forms import IncidentImportForm, show_service_error
 
 bp = Blueprint("incident_imports", __name__, url_prefix="/incidents")
 
@@ -65,7 +65,7 @@ def upload():
                 export.stream, file_name, PrivacyRules.from_config(current_app.config),
                 profile=chosen_mapping(form), dry_run=form.dry_run.data, imported_by=g.staff)
         except InvalidInput as error:
-            (form.mapping if error.field == "mapping" else form.file).errors.append(str(error))
+            show_service_error(form, error, "file")
         else:
             return render_template("staff/incident_imports/upload.html", report=report, file_name=file_name)
     return render_index(form)

@@ -14,7 +14,7 @@ from portal.models import Notice, NoticeState, StaffRole
 from portal.services import casework, notices
 from portal.services.publishing_policy import PolicyBlocked
 from portal.staff.decorators import role_required
-from portal.staff.forms import NoticeForm, NoticeNoteForm, NoticeUpdateForm, PublishForm
+from portal.staff.forms import NoticeForm, NoticeNoteForm, NoticeUpdateForm, PublishForm, show_service_error
 
 bp = Blueprint("publishing", __name__, url_prefix="/notices")
 
@@ -55,7 +55,7 @@ def form_for(notice: Notice, form_class: type[NoticeForm] = NoticeForm) -> Notic
 
 
 def show_error(form, error: InvalidInput) -> None:
-    getattr(form, error.field if error.field in form._fields else "title").errors.append(str(error))
+    show_service_error(form, error, "title")
 
 
 def save_or_show(form, save: Callable[[], object], warnings: list) -> tuple[object | None, list]:

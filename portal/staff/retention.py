@@ -8,7 +8,7 @@ from portal.exceptions import InvalidInput
 from portal.models import StaffRole
 from portal.services import retention
 from portal.staff.decorators import role_required
-from portal.staff.forms import RetentionRuleForm
+from portal.staff.forms import RetentionRuleForm, show_service_error
 
 bp = Blueprint("retention", __name__, url_prefix="/retention")
 
@@ -29,7 +29,7 @@ def edit(rule_id: int):
         try:
             retention.update_rule(g.staff, rule_id, form.period_days.data, form.citation.data)
         except InvalidInput as error:
-            getattr(form, error.field if error.field in form._fields else "citation").errors.append(str(error))
+            show_service_error(form, error, "citation")
         else:
             flash("Retention rule changed.")
             return redirect(url_for("retention.index"))

@@ -11,7 +11,7 @@ from portal.models import Area
 from portal.security import policy_with_map_tiles
 from portal.services import casework
 from portal.staff.decorators import role_required
-from portal.staff.forms import AreaForm, AreaRemovalForm, RuleForm, RuleToggleForm
+from portal.staff.forms import AreaForm, AreaRemovalForm, RuleForm, RuleToggleForm, show_service_error
 
 bp = Blueprint("rules", __name__, url_prefix="/rules")
 
@@ -48,7 +48,7 @@ def render_area(form: AreaForm, area: Area | None):
 
 
 def show_area_error(form: AreaForm, error: InvalidInput) -> None:
-    getattr(form, error.field if error.field in form._fields else "name").errors.append(str(error))
+    show_service_error(form, error, "name")
 
 
 @bp.route("/", methods=["GET", "POST"])
