@@ -5,7 +5,7 @@ PORT ?= 5000
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app portal
 
-.PHONY: run test test-browser install install-dev clean
+.PHONY: run test test-browser test-reliability install install-dev clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -42,6 +42,11 @@ test: install-dev
 test-browser: $(VENV)/.installed-browser
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 	$(BIN)/python -m pytest -m browser tests/browser
+
+# Real gunicorn processes on loopback, on SQLite and on PostgreSQL: load, SIGKILL, outages, hostile
+# input at scale. Bounded in time; needs PostgreSQL and Redis as .ci/run starts them.
+test-reliability: install-dev
+	$(BIN)/python -m pytest -m reliability tests/reliability
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -58,6 +58,11 @@ class BaseConfig:
     RATELIMIT_DEFAULT = "120 per minute"
     RATELIMIT_HEADERS_ENABLED = False
     RATELIMIT_KEY_PREFIX = "portal"
+    # When Redis is unreachable each worker counts the same limits in its own memory until Redis
+    # answers again: a tipster's form keeps working (fail open on storage) and staff sign-in stays
+    # throttled, if per process. Short timeouts so a dead Redis costs a request a second at most.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
 
     # The department profile as seeded into the database by ``seed-demo``, and the
     # contact details error pages fall back to when the database cannot be read.
