@@ -44,8 +44,10 @@ test-browser: $(VENV)/.installed-browser
 	$(BIN)/python -m pytest -m browser tests/browser
 
 # Real gunicorn processes on loopback, on SQLite and on PostgreSQL: load, SIGKILL, outages, hostile
-# input at scale. Bounded in time; needs PostgreSQL and Redis as .ci/run starts them.
+# input at scale, and the README's nginx example in front. Bounded in time; needs root (it mounts
+# small tmpfs folders) and PostgreSQL and Redis as .ci/run starts them; installs Debian's nginx if missing.
 test-reliability: install-dev
+	@command -v nginx >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light)
 	$(BIN)/python -m pytest -m reliability tests/reliability
 
 clean:
