@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,8 @@ BASE_OVERRIDES: dict[str, Any] = {
     "PORTAL_CLIENT_KEY_SECRET": "test-client-key-secret-long-enough-0123456789",
     "RATELIMIT_ENABLED": False,
     "WTF_CSRF_ENABLED": False,
+    # A test reads a page right after publishing; the production default allows a second's delay.
+    "PORTAL_PAGE_RECHECK_SECONDS": 0,
 }
 
 PASSWORD = "correct horse battery staple"
@@ -42,24 +45,31 @@ def postgres_schema_url(base_url: str, schema: str) -> str:
     return f"{base_url}{separator}options=-csearch_path%3D{schema}%2Cpublic"
 
 
+@contextmanager
+def fresh_postgres_schema(base_url: str) -> Iterator[str]:
+    """The URL of a new, empty schema in that PostgreSQL database, dropped afterwards."""
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    admin_engine = sa.create_engine(base_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with admin_engine.begin() as connection:
+        # Made once per database, as the search indexes' migration would in production.
+        connection.execute(sa.text("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public"))
+        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield postgres_schema_url(base_url, schema)
+    finally:
+        with admin_engine.begin() as connection:
+            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin_engine.dispose()
+
+
 @pytest.fixture
 def database_url(tmp_path: Path) -> Iterator[str]:
     """An empty database for this test alone."""
     if not TEST_DATABASE_URL:
         yield f"sqlite:///{tmp_path / 'test.db'}"
         return
-    schema = f"test_{uuid.uuid4().hex[:12]}"
-    admin_engine = sa.create_engine(TEST_DATABASE_URL.replace("postgresql://", "postgresql+psycopg://", 1))
-    with admin_engine.begin() as connection:
-        # Made once per database, as the search indexes' migration would in production.
-        connection.execute(sa.text("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public"))
-        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield postgres_schema_url(TEST_DATABASE_URL, schema)
-    finally:
-        with admin_engine.begin() as connection:
-            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin_engine.dispose()
+    with fresh_postgres_schema(TEST_DATABASE_URL) as url:
+        yield url
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from functools import cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 from zxcvbn import zxcvbn
 
 from portal.exceptions import InvalidInput, NotFound
@@ -66,10 +67,17 @@ def find_or_create_unit(name: str) -> Unit:
     name = name.strip()
     if not name or len(name) > Unit.MAX_NAME:
         raise InvalidInput(f"A unit name must be 1 to {Unit.MAX_NAME} characters.", "unit")
-    unit = db.session.scalars(db.select(Unit).where(func.lower(Unit.name) == name.lower())).first()
+    named = db.select(Unit).where(func.lower(Unit.name) == name.lower())
+    unit = db.session.scalars(named).first()
     if unit is None:
         unit = Unit(name=name)
-        db.session.add(unit)
+        try:
+            with db.session.begin_nested():
+                db.session.add(unit)
+        except IntegrityError:
+            # Another request made it since the look-up (the first tips of a new site, at once,
+            # all want the fallback unit); use theirs instead of failing the submission.
+            unit = db.session.scalars(named).one()
     return unit
 
 

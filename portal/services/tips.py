@@ -94,19 +94,11 @@ def submit_tip(
     routing_settings: assignment.RoutingSettings,
     notice_id: int | None = None,
 ) -> TipReceipt:
-    """Store a tip and its cleaned files in one unit of work and return its receipt."""
-    key = submission_key(form_nonce)
-    earlier = db.session.scalars(db.select(Tip.tip_number).where(Tip.submission_key == key)).first()
-    if earlier:
-        raise DuplicateSubmission(earlier)
-    category = db.session.scalars(
-        db.select(TipCategory).where(TipCategory.slug == category_slug, TipCategory.active)
-    ).first()
-    if category is None:
-        raise InvalidInput("Please choose what the tip is about.", "category")
-    terms = db.session.scalars(db.select(TermsVersion).where(TermsVersion.version == terms_version)).first()
-    if terms is None:
-        raise InvalidInput("The terms of service shown have changed. Please read them and send again.", "terms")
+    """Store a tip and its cleaned files in one unit of work and return its receipt.
+
+    The slow parts (re-encoding pictures, hashing the passphrase) come before the first query: on
+    SQLite a transaction holds the database's write lock, which every other request waits for.
+    """
     if (latitude is None) != (longitude is None):
         raise InvalidInput("Give both latitude and longitude, or neither.", "latitude")
     if latitude is not None and longitude is not None:
@@ -122,27 +114,43 @@ def submit_tip(
     if not fields["description"].strip():
         raise InvalidInput("Please tell us what happened.", "description")
     cleaned = attachments.clean_uploads(uploads, limits)
+    passphrase = passphrases.new_passphrase()
+    passphrase_hash = passphrases.hash_passphrase(passphrase)
+
+    key = submission_key(form_nonce)
+    earlier = db.session.scalars(db.select(Tip.tip_number).where(Tip.submission_key == key)).first()
+    if earlier:
+        raise DuplicateSubmission(earlier)
+    category = db.session.scalars(
+        db.select(TipCategory).where(TipCategory.slug == category_slug, TipCategory.active)
+    ).first()
+    if category is None:
+        raise InvalidInput("Please choose what the tip is about.", "category")
+    terms = db.session.scalars(db.select(TermsVersion).where(TermsVersion.version == terms_version)).first()
+    if terms is None:
+        raise InvalidInput("The terms of service shown have changed. Please read them and send again.", "terms")
 
     appeal = notices.appeal_for_tip(notice_id)
-    passphrase = passphrases.new_passphrase()
     created_at = rounded_now()
     tip = Tip(
-        tip_number=unused_tip_number(), passphrase_hash=passphrases.hash_passphrase(passphrase),
+        tip_number=unused_tip_number(), passphrase_hash=passphrase_hash,
         submission_key=key, category=category, terms_version_id=terms.id, latitude=latitude,
         longitude=longitude, notice=appeal, created_at=created_at, updated_at=created_at, **fields,
     )
-    db.session.add(tip)
     tags = (f"notice:{appeal.notice_type.value}", f"notice:{appeal.id}") if appeal else ()
-    assignment.route_submission(
-        routing.SubmissionFacts("tip", category.slug, fields["description"], fields["where_text"],
-                                (float(latitude), float(longitude)) if latitude is not None else None, tags),
-        routing_settings, created_at, tip=tip)
     try:
+        db.session.add(tip)
+        # Routing's queries flush the tip, so a copy of this form committed meanwhile fails here already.
+        assignment.route_submission(
+            routing.SubmissionFacts("tip", category.slug, fields["description"], fields["where_text"],
+                                    (float(latitude), float(longitude)) if latitude is not None else None, tags),
+            routing_settings, created_at, tip=tip)
         with attachments.files_with_transaction(upload_folder) as written:
             receipts = attachments.store_cleaned_files(cleaned, upload_folder, created_at, written, tip=tip)
             db.session.commit()
     except IntegrityError:
         # Two copies of one form raced each other past the check above; the other one won.
+        db.session.rollback()
         winner = db.session.scalars(db.select(Tip.tip_number).where(Tip.submission_key == key)).first()
         if winner:
             raise DuplicateSubmission(winner) from None
@@ -163,7 +171,11 @@ def find_tip_for_tipster(tip_number: str, passphrase: str) -> Tip | None:
     tip = db.session.scalars(
         db.select(Tip).where(Tip.tip_number == passphrases.normalize_tip_number(tip_number))
     ).first()
-    if passphrases.passphrase_matches(tip.passphrase_hash if tip else None, passphrase):
+    stored_hash = tip.passphrase_hash if tip else None
+    # End the read before the slow Argon2 check: on SQLite an open transaction holds the write
+    # lock. The tip is read again when it is next used.
+    db.session.rollback()
+    if passphrases.passphrase_matches(stored_hash, passphrase):
         return tip
     return None
 
