@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, event
+from sqlalchemy.exc import DisconnectionError
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +53,15 @@ def configure_sqlite(engine: Engine, settings: SqliteSettings) -> None:
             settings.journal_mode,
         )
 
+    database_file = engine.url.database or ""
+
+    def file_read_only() -> bool:
+        return os.path.exists(database_file) and not os.access(database_file, os.W_OK)
+
     @event.listens_for(engine, "connect")
-    def apply_pragmas(dbapi_connection, _record):
+    def apply_pragmas(dbapi_connection, record):
+        # SQLite silently opens a file it cannot write (on a read-only mount) read-only.
+        record.info["read_only"] = file_read_only()
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {int(settings.busy_timeout_ms)}")
@@ -66,3 +75,9 @@ def configure_sqlite(engine: Engine, settings: SqliteSettings) -> None:
     @event.listens_for(engine, "begin")
     def begin_immediate(connection):
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    @event.listens_for(engine, "checkout")
+    def replace_read_only_connection(_dbapi_connection, record, _proxy):
+        # A connection opened read-only stays so; once the file is writable again, take a new one.
+        if record.info.get("read_only") and not file_read_only():
+            raise DisconnectionError("SQLite connection opened read-only")

@@ -62,13 +62,14 @@ def handle_http_error(error: HTTPException) -> Response | HTTPException:
     if error.code is None or error.code < 400:
         return error
     if error.response is not None:
-        # A view prepared its own page for this error (a rate-limited form that keeps the text).
-        return error.response
-    response = make_response(error_page(error.code))
+        # A view prepared its own page for this error (a form that keeps the text).
+        response = error.response
+    else:
+        response = make_response(error_page(error.code))
     if error.code == 405 and getattr(error, "valid_methods", None):
         response.headers["Allow"] = ", ".join(error.valid_methods)
-    if error.code == 429:
-        response.headers["Retry-After"] = RETRY_AFTER_SECONDS
+    if error.code in (429, 503):
+        response.headers.setdefault("Retry-After", RETRY_AFTER_SECONDS)
     return response
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Flask, current_app
+from flask import Flask, current_app, make_response
 from flask_limiter import Limiter
 from flask_wtf import FlaskForm
+from werkzeug.exceptions import ServiceUnavailable
 
 from portal.exceptions import InvalidInput
 from portal.extensions import csrf
@@ -16,6 +17,10 @@ from portal.services.assignment import RoutingSettings
 EXPIRED_NOTICE = (
     "For your security this form had expired. Nothing was lost: check what you wrote below and press "
     "Send again. Files must be chosen again."
+)
+FILES_NOT_STORED_NOTICE = (
+    "Nothing was sent: your files could not be stored just now. What you wrote is kept below. Please try "
+    "again in a few minutes (files must be chosen again), send it without the files, or call us on {phone}."
 )
 
 
@@ -54,6 +59,12 @@ def show_error(form: FlaskForm, error: InvalidInput) -> str | None:
         field.errors = list(field.errors)
     field.errors.append(str(error))
     return None
+
+
+def files_not_stored(render_form: Callable[[str], tuple[str, int]]) -> ServiceUnavailable:
+    """The upload folder is full or failing: a 503 that shows the form again with everything typed."""
+    page = render_form(FILES_NOT_STORED_NOTICE.format(phone=non_emergency_phone()))
+    return ServiceUnavailable(response=make_response(page))
 
 
 def limit_form_posts(app: Flask, limiter: Limiter, rules: dict[str, tuple[list, Callable]]) -> None:

@@ -14,6 +14,7 @@ from portal.local_time import local_to_utc
 from portal.public.form_support import (
     EXPIRED_NOTICE,
     csrf_expired,
+    files_not_stored,
     limit_form_posts,
     non_emergency_phone,
     routing_settings,
@@ -31,6 +32,7 @@ from portal.public.forms import (
 from portal.security import no_store
 from portal.services import reports, terms
 from portal.services.reports import OUTSIDE_JURISDICTION, ItemInput, ReportInput, ScreeningAnswers
+from portal.services.storage import StorageError
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -118,6 +120,8 @@ def new(report_type: str):
             site_url(), current_app.config["PORTAL_TIMEZONE"], routing_settings())
     except InvalidInput as error:
         return render_report_form(form, report_type, show_error(form, error), 400)
+    except StorageError:
+        raise files_not_stored(lambda notice: render_report_form(form, report_type, notice, 503)) from None
     report = reports.get_report(receipt.report_public_id)
     return render_template("public/reports/receipt.html", report=report, receipt=receipt,
                            type_info=report_types()[report_type])

@@ -18,6 +18,7 @@ from portal.form_tokens import issue_form_token, read_form_token
 from portal.public.form_support import (
     EXPIRED_NOTICE,
     csrf_expired,
+    files_not_stored,
     limit_form_posts,
     non_emergency_phone,
     routing_settings,
@@ -29,6 +30,7 @@ from portal.public.forms import TipCheckForm, TipForm, TipMessageForm
 from portal.security import no_store
 from portal.services import notices, terms, tips
 from portal.services.passphrases import normalize_tip_number
+from portal.services.storage import StorageError
 from portal.services.tips import STATUS_WORDS, DuplicateSubmission
 
 bp = Blueprint("tips", __name__, url_prefix="/tips")
@@ -102,6 +104,8 @@ def new():
         )
     except InvalidInput as error:
         return render_tip_form(form, show_error(form, error), 400)
+    except StorageError:
+        raise files_not_stored(lambda notice: render_tip_form(form, notice, 503)) from None
     except DuplicateSubmission as duplicate:
         return render_template("public/tips/receipt.html", receipt=None, tip_number=duplicate.tip_number)
     return render_template("public/tips/receipt.html", receipt=receipt, tip_number=receipt.tip_number)

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import errno
+import logging
 import os
 import secrets
+from contextlib import suppress
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 
 class StorageError(RuntimeError):
@@ -22,11 +27,22 @@ def confined_path(folder: str, stored_name: str) -> Path:
 
 def write_file(folder: str, data: bytes) -> str:
     """Write ``data`` under a new random name, durably, and return that name."""
+    stored_name = secrets.token_hex(16)
     try:
         os.makedirs(folder, mode=0o700, exist_ok=True)
-        stored_name = secrets.token_hex(16)
-        path = confined_path(folder, stored_name)
-        partial = path.with_name(stored_name + ".partial")
+        write_durably(confined_path(folder, stored_name), data)
+    except OSError as error:
+        # ENOSPC and EDQUOT (a full disk or quota) end here too, named in the log for the operator.
+        code = errno.errorcode.get(error.errno or 0, type(error).__name__)
+        log.error("upload.write_failed error=%s", code)
+        raise StorageError(f"upload folder not writable: {code}") from None
+    return stored_name
+
+
+def write_durably(path: Path, data: bytes) -> None:
+    """Write, fsync and rename into place; a failure part way leaves no file behind."""
+    partial = path.with_name(path.name + ".partial")
+    try:
         descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
@@ -38,9 +54,11 @@ def write_file(folder: str, data: bytes) -> str:
             os.fsync(directory)
         finally:
             os.close(directory)
-    except OSError as error:
-        raise StorageError(f"upload folder not writable: {type(error).__name__}") from None
-    return stored_name
+    except OSError:
+        for leftover in (partial, path):
+            with suppress(OSError):
+                leftover.unlink(missing_ok=True)
+        raise
 
 
 def delete_files(folder: str, stored_names: list[str]) -> None:

@@ -12,7 +12,7 @@ from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
 from portal.extensions import db
-from portal.models import Attachment
+from portal.models import Attachment, Tip
 from tests.conftest import TEST_DATABASE_URL
 from tests.helpers import DATA, TipActions, parse_page
 
@@ -149,8 +149,6 @@ def test_an_unwritable_upload_folder_gives_503_and_no_acknowledgement(make_tip_a
     assert "(847) 945-8636" in parse_page(response).text
     assert stored_attachments(app) == []
     with app.app_context():
-        from portal.models import Tip
-
         assert db.session.scalar(db.select(db.func.count()).select_from(Tip)) == 0
 
 
@@ -170,3 +168,30 @@ def test_files_written_before_a_failed_commit_are_removed(tip_app, tipster):
     assert "data-receipt" not in response.get_data(as_text=True)
     folder = Path(tip_app.config["PORTAL_UPLOAD_FOLDER"])
     assert list(folder.iterdir()) == []
+
+
+def test_a_full_upload_disk_shows_the_form_again_and_leaves_no_tip_or_file(make_tip_app, tmp_path):
+    from tests.reliability.faults import fill, small_tmpfs
+
+    with small_tmpfs(tmp_path / "disk", "1m") as disk:
+        app = make_tip_app(PORTAL_UPLOAD_FOLDER=str(disk / "uploads"))
+        tipster = TipActions(app.test_client())
+        fields = tipster.form_fields()
+        filler = fill(disk, leave_bytes=128 * 1024)
+
+        def send():
+            # The first file fits in what is left, the second does not: the first must go as well.
+            return tipster.submit(fields=fields, description="Typed before the disk filled",
+                                  files=[upload(MP4 * 16, "first.mp4"), upload(MP4 * 160, "second.mp4")])
+
+        refused = send()
+        assert refused.status_code == 503 and refused.headers["Retry-After"]
+        assert "your files could not be stored just now" in parse_page(refused).text
+        assert "Typed before the disk filled" in refused.get_data(as_text=True)
+        assert "data-receipt" not in refused.get_data(as_text=True)
+        assert stored_attachments(app) == [] and list((disk / "uploads").iterdir()) == []
+        with app.app_context():
+            assert db.session.scalar(db.select(db.func.count()).select_from(Tip)) == 0
+        filler.unlink()
+        assert "data-receipt" in send().get_data(as_text=True)
+        assert len(stored_attachments(app)) == 2 and len(list((disk / "uploads").iterdir())) == 2
