@@ -15,3 +15,6 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # takes a minute or so); the default 30 s would kill the worker mid-import. Larger files go
 # through `flask incidents import` instead.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
+# gunicorn's control socket defaults to one path per user (~/.gunicorn/gunicorn.ctl), which the
+# public and the staff zone's servers would both claim; nothing here uses it.
+control_socket_disable = True

@@ -195,6 +195,10 @@ class PublicConfig(BaseConfig):
     PORTAL_TIP_MIN_FILL_SECONDS = 5
     PORTAL_REPORT_LIMIT = "10 per hour"
     PORTAL_REPORT_STATUS_LIMIT = "10 per hour"
+    # Seconds a worker may serve public pages without asking whether their content changed: a
+    # published or cancelled notice shows at most this late (a notice's start and expiry are always
+    # exact). 0 asks on every request, at about a third of the pages' speed (bench/portal_bench.py).
+    PORTAL_PAGE_RECHECK_SECONDS = 1
     # No script at all on the resident site: it must work in Tor Browser's safest mode.
     PORTAL_CSP = (
         "default-src 'none'; style-src 'self'; img-src 'self'; font-src 'self'; "

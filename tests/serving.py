@@ -23,7 +23,7 @@ def free_port() -> int:
 
 
 def server_environment(database_url: str, port: int, **settings: str) -> dict[str, str]:
-    """The caller's environment without PORTAL_* variables, plus secrets and this database."""
+    """The caller's environment without PORTAL_* variables, plus secrets, this database and ``settings``."""
     environ = {key: value for key, value in os.environ.items() if not key.startswith("PORTAL_")}
     environ.update(
         PORT=str(port),
@@ -33,8 +33,10 @@ def server_environment(database_url: str, port: int, **settings: str) -> dict[st
         PORTAL_RATELIMIT_STORAGE_URI=TEST_RATELIMIT_STORAGE_URI,
         PORTAL_RATELIMIT_KEY_PREFIX=f"served-{uuid.uuid4().hex}",
         PYTHONUNBUFFERED="1",
-        **settings,
+        # A test reads a page right after publishing; production allows a second's delay.
+        PORTAL_PAGE_RECHECK_SECONDS="0",
     )
+    environ.update(settings)
     return environ
 
 
@@ -49,7 +51,7 @@ def wait_until_listening(port: int, process: subprocess.Popen, seconds: float = 
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise AssertionError(process.stdout.read())
+            raise AssertionError(process.stdout.read() if process.stdout else f"server exited ({process.returncode})")
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
             return

@@ -53,9 +53,9 @@ def test_limits_count_per_client_address(make_app):
     app = make_app("public", RATELIMIT_ENABLED=True, RATELIMIT_DEFAULT="2 per minute")
     client = app.test_client()
     for _ in range(2):
-        client.get("/", environ_base={"REMOTE_ADDR": "198.51.100.1"})
-    assert client.get("/", environ_base={"REMOTE_ADDR": "198.51.100.1"}).status_code == 429
-    assert client.get("/", environ_base={"REMOTE_ADDR": "198.51.100.2"}).status_code == 200
+        client.get("/terms", environ_base={"REMOTE_ADDR": "198.51.100.1"})
+    assert client.get("/terms", environ_base={"REMOTE_ADDR": "198.51.100.1"}).status_code == 429
+    assert client.get("/terms", environ_base={"REMOTE_ADDR": "198.51.100.2"}).status_code == 200
 
 
 def test_database_outage_gives_503_with_phone_numbers(make_app, tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
 from portal.models import NoticeType
+from portal.public.page_cache import shared_page
 from portal.services import feeds, notices
 from portal.services.department import current_profile
 
@@ -17,6 +18,7 @@ def absolute(endpoint: str, **values) -> str:
 
 
 @bp.get("/")
+@shared_page
 def index():
     wanted = request.args.get("type", "")
     notice_type = wanted if wanted in {kind.value for kind in NoticeType} else ""
@@ -25,6 +27,7 @@ def index():
 
 
 @bp.get("/archive")
+@shared_page
 def archive():
     page = request.args.get("page", 1, type=int)
     return render_template("public/notices/archive.html", archive=notices.archive(page),
@@ -32,6 +35,7 @@ def archive():
 
 
 @bp.get("/<int:notice_id>")
+@shared_page
 def detail(notice_id: int):
     notice = notices.public_notice(notice_id)
     url = absolute("notices.detail", notice_id=notice.id)

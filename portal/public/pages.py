@@ -6,12 +6,14 @@ from datetime import date
 
 from flask import Blueprint, render_template
 
+from portal.public.page_cache import shared_page
 from portal.services import department, terms
 
 bp = Blueprint("pages", __name__)
 
 
 @bp.get("/")
+@shared_page
 def home():
     return render_template("public/pages/home.html")
 

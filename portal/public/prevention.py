@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
+from portal.public.page_cache import shared_page
 from portal.services import prevention
 
 bp = Blueprint("prevention", __name__, url_prefix="/prevention")
@@ -12,6 +13,7 @@ MAX_QUERY = 200
 
 
 @bp.get("/")
+@shared_page
 def index():
     return render_template("public/prevention/index.html", categories=prevention.list_categories())
 
@@ -25,11 +27,13 @@ def search():
 
 
 @bp.get("/<slug:category_slug>/")
+@shared_page
 def category(category_slug: str):
     return render_template("public/prevention/category.html", category=prevention.get_category(category_slug))
 
 
 @bp.get("/<slug:category_slug>/<slug:tip_slug>")
+@shared_page
 def tip(category_slug: str, tip_slug: str):
     return render_template("public/prevention/tip.html", tip=prevention.get_tip(category_slug, tip_slug))
 

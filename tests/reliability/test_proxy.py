@@ -126,11 +126,11 @@ def test_the_public_site_leaves_no_access_log_line(proxied):
 
 def test_a_client_cannot_pick_its_own_address_but_another_client_keeps_its_own_limit(proxied):
     spoofer = client_from("127.0.0.3", proxied.folder / "cert.pem")
-    statuses = [spoofer.get(f"{proxied.url}/prevention/", headers={"X-Forwarded-For": f"198.51.100.{n}"}).status_code
+    statuses = [spoofer.get(f"{proxied.url}/terms", headers={"X-Forwarded-For": f"198.51.100.{n}"}).status_code
                 for n in range(PAGE_LIMIT + 1)]
     assert statuses == [200] * PAGE_LIMIT + [429]
     neighbour = client_from("127.0.0.4", proxied.folder / "cert.pem")
-    assert neighbour.get(f"{proxied.url}/prevention/").status_code == 200
+    assert neighbour.get(f"{proxied.url}/terms").status_code == 200
 
 
 def test_the_staff_host_refuses_clients_outside_the_department_network(proxied):

@@ -55,9 +55,9 @@ def test_forwarded_https_is_trusted_only_when_a_proxy_is_configured(make_app):
 def test_rate_limit_key_is_the_forwarded_address_only_behind_a_configured_proxy(make_app):
     app = make_app("public", PORTAL_PROXY_COUNT=1, RATELIMIT_ENABLED=True, RATELIMIT_DEFAULT="1 per minute")
     client = app.test_client()
-    assert client.get("/", headers={"X-Forwarded-For": "203.0.113.1"}).status_code == 200
-    assert client.get("/", headers={"X-Forwarded-For": "203.0.113.1"}).status_code == 429
-    assert client.get("/", headers={"X-Forwarded-For": "203.0.113.2"}).status_code == 200
+    assert client.get("/terms", headers={"X-Forwarded-For": "203.0.113.1"}).status_code == 200
+    assert client.get("/terms", headers={"X-Forwarded-For": "203.0.113.1"}).status_code == 429
+    assert client.get("/terms", headers={"X-Forwarded-For": "203.0.113.2"}).status_code == 200
 
 
 def test_sign_in_page_is_not_cached_and_public_pages_may_be(client, staff_client):
