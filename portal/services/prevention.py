@@ -58,7 +58,9 @@ def get_tip(category_slug: str, tip_slug: str) -> PreventionTip:
 def search(text: str) -> list[PreventionTip]:
     """Published tips holding every word or phrase in their title, summary or text."""
     terms = search_terms(text)
-    if not terms:
+    # No stored text holds a NUL (forms refuse it, PostgreSQL cannot store it), and PostgreSQL
+    # refuses one in a query, so such a search finds nothing without asking.
+    if not terms or any("\x00" in term for term in terms):
         return []
     query = (db.select(PreventionTip).join(PreventionTip.category)
              .where(PreventionTip.state == PreventionState.PUBLISHED)

@@ -23,6 +23,11 @@ def render_accounts(form: AccountForm, status: int = 200):
                            unit_form=UnitNameForm, removal_forms=removal_forms), status
 
 
+def flash_form_errors(form) -> None:
+    """A form sent from a row of the accounts page answers with a message there, refusals too."""
+    flash(" ".join(error for errors in form.errors.values() for error in errors))
+
+
 @bp.route("/accounts", methods=["GET", "POST"])
 @role_required(StaffRole.ADMIN)
 def accounts():
@@ -64,6 +69,8 @@ def placement(public_id):
             flash(f"{user.display_name} is now {user.role.value}" + (f" in {user.unit.name}." if user.unit else "."))
         except InvalidInput as error:
             flash(str(error))
+    else:
+        flash_form_errors(form)
     return redirect(url_for("admin.accounts"))
 
 
@@ -77,6 +84,8 @@ def rename_unit(unit_id: int):
             flash(f"The unit is now called {unit.name}.")
         except InvalidInput as error:
             flash(str(error))
+    else:
+        flash_form_errors(form)
     return redirect(url_for("admin.accounts"))
 
 

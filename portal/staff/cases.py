@@ -10,7 +10,7 @@ from portal.models import ReportStatus, StaffRole, TipStatus
 from portal.services import attachments, casework, disclosure, retention, staff_accounts
 from portal.staff.decorators import role_required
 from portal.staff.forms import (HoldForm, NoteForm, RedactionMarkForm, ReportDecisionForm, RerouteForm, StateForm,
-                               TipReplyForm)
+                               TipReplyForm, show_service_error)
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -57,7 +57,7 @@ def reply(public_id):
         try:
             casework.reply_to_tipster(g.staff, str(public_id), form.body.data or "", status, form.public_message.data)
         except InvalidInput as error:
-            form.body.errors.append(str(error))
+            show_service_error(form, error, "body")
         else:
             flash("Sent to the tipster: they see it when they check on their tip.")
             return redirect(url_for("cases.detail", public_id=public_id))

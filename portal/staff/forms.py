@@ -84,10 +84,11 @@ class QueueFilterForm(FlaskForm):
                                         SelectChoice("report", "Reports")], validate_choice=False)
     state = SelectField("State", choices=[SelectChoice("open", "Open"), SelectChoice("closed", "Closed"),
                                           SelectChoice("", "All")], validate_choice=False)
-    category = StringField("Category", validators=[Length(max=60)])
+    # NUL reaches the database in the query, which PostgreSQL refuses: it is refused here instead.
+    category = StringField("Category", validators=[Length(max=60), NoNul()])
     unit = SelectField("Unit", coerce=int, validate_choice=False)
     assignee = SelectField("Assigned to", coerce=int, validate_choice=False)
-    search = StringField("Search the text", validators=[Length(max=200)])
+    search = StringField("Search the text", validators=[Length(max=200), NoNul()])
     overdue = SelectField("Deadline", choices=[SelectChoice("", "Any"), SelectChoice("yes", "Overdue only")],
                           validate_choice=False)
     sort = SelectField("Order", choices=[SelectChoice("oldest", "Oldest first"), SelectChoice("newest", "Newest first"),

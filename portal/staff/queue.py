@@ -22,7 +22,7 @@ def index():
         SelectChoice(member.id, member.display_name) for unit in units for member in unit.members]
     form.validate()
     filters = casework.QueueFilters(
-        kind=form.kind.data or "", category=(form.category.data or "").strip(),
+        kind=form.kind.data or "", category=(form.category.data or "").strip() if not form.category.errors else "",
         state=form.state.data if form.state.data is not None else "open", overdue=form.overdue.data == "yes",
         unit_id=form.unit.data or None if not form.unit.errors else None,
         assignee_id=form.assignee.data or None if not form.assignee.errors else None,

@@ -417,3 +417,21 @@ def test_a_rule_can_be_changed_and_the_change_is_audited(staff_app, public_site)
     with staff_app.app_context():
         entry = db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == "routing.rule_changed")).one()
         assert "category = drugs -> Narcotics =>" in entry.detail and "text mentions school -> Youth" in entry.detail
+
+
+def test_the_reporters_answer_is_shown_to_staff_on_the_case_page(staff_app, make_app, mail_server):
+    from tests.helpers import ReporterActions
+
+    site = make_app("public", **mail_server.settings())
+    site.test_cli_runner().invoke(args=["seed-demo"])
+    reporter = ReporterActions(site.test_client())
+    reference = reporter.reference(reporter.file())
+    records = person(staff_app, "rec@example.org", "records", "Triage")
+    [item] = items(staff_app)
+    for decision, message in (("under_review", ""), ("more_info_needed", "What colour was the lock?")):
+        assert records.post(f"/cases/{item.public_id}/decision",
+                            data={"decision": decision, "message": message}).status_code == 302
+    reporter.answer(reference, "A red D-lock <b>with</b> a sticker.")
+    page = parse_page(records.get(f"/cases/{item.public_id}"))
+    assert "The reporter's answers" in page.text
+    assert "A red D-lock <b>with</b> a sticker." in page.text
