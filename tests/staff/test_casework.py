@@ -287,7 +287,8 @@ def test_staff_write_to_the_tipster_who_reads_it_when_checking(staff_app, public
     assert "case.tipster_contacted" in audit_actions(staff_app)
 
 
-def test_staff_decide_a_report_from_its_page(staff_app, make_app, mail_server):
+def file_report_for_records(staff_app, make_app, mail_server):
+    """A resident files a report; returns them, its reference, a records clerk and its work item."""
     from tests.helpers import ReporterActions
 
     site = make_app("public", **mail_server.settings())
@@ -296,6 +297,11 @@ def test_staff_decide_a_report_from_its_page(staff_app, make_app, mail_server):
     reference = reporter.reference(reporter.file())
     records = person(staff_app, "rec@example.org", "records", "Triage")
     [item] = items(staff_app)
+    return reporter, reference, records, item
+
+
+def test_staff_decide_a_report_from_its_page(staff_app, make_app, mail_server):
+    reporter, reference, records, item = file_report_for_records(staff_app, make_app, mail_server)
     refused = records.post(f"/cases/{item.public_id}/decision", data={"decision": "approved", "case_number": ""})
     assert refused.status_code == 400 and "needs the official case number" in parse_page(refused).text
     records.post(f"/cases/{item.public_id}/decision", data={"decision": "approved", "case_number": "26-000777"})
@@ -420,14 +426,7 @@ def test_a_rule_can_be_changed_and_the_change_is_audited(staff_app, public_site)
 
 
 def test_the_reporters_answer_is_shown_to_staff_on_the_case_page(staff_app, make_app, mail_server):
-    from tests.helpers import ReporterActions
-
-    site = make_app("public", **mail_server.settings())
-    site.test_cli_runner().invoke(args=["seed-demo"])
-    reporter = ReporterActions(site.test_client())
-    reference = reporter.reference(reporter.file())
-    records = person(staff_app, "rec@example.org", "records", "Triage")
-    [item] = items(staff_app)
+    reporter, reference, records, item = file_report_for_records(staff_app, make_app, mail_server)
     for decision, message in (("under_review", ""), ("more_info_needed", "What colour was the lock?")):
         assert records.post(f"/cases/{item.public_id}/decision",
                             data={"decision": decision, "message": message}).status_code == 302
