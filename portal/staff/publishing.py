@@ -191,8 +191,14 @@ def publish(notice_id: int):
 
 
 def the_note() -> str:
+    """The note typed; one the form refuses (too long, control characters) is refused with its
+    reason, rather than passed on as no note at all."""
     form = NoticeNoteForm()
-    return form.note.data if form.validate_on_submit() else ""
+    if form.validate_on_submit():
+        return form.note.data
+    if form.note.data:
+        raise InvalidInput(" ".join(error for errors in form.errors.values() for error in errors), "note")
+    return ""
 
 
 @bp.post("/<int:notice_id>/return")

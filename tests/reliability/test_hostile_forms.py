@@ -1042,6 +1042,40 @@ class NewAccount(StaffCase):
         return self.staff.get("/admin/accounts")
 
 
+class NoticeCancel(NoticeEdit):
+    """Cancelling a published notice with the line the public reads; the outcome is a message on
+    the notice's page. Each string cancels a notice of its own."""
+
+    form = staff_forms.NoticeNoteForm
+    fields = ("note",)
+    filler = {"note": "Found safe."}
+    stripped = frozenset(fields)
+    may_refuse = frozenset(fields)
+    not_echoed = frozenset(fields)
+    not_displayed = frozenset()
+    flash_only = True
+
+    def prepare(self) -> None:
+        StaffCase.prepare(self)
+
+    def send(self, values):
+        assert self.staff.post("/notices/new", data=self.post_data(NOTICE_FILLER)).status_code == 302
+        self.notice_id = self.site.scalar(db.select(Notice.id).order_by(Notice.id.desc()).limit(1))
+        assert self.staff.post(f"/notices/{self.notice_id}/publish", data={"override_reason": ""}).status_code == 302
+        posted = self.staff.post(f"/notices/{self.notice_id}/cancel", data=values)
+        return self.staff.get(f"/notices/{self.notice_id}") if posted.status_code == 302 else posted
+
+    def accepted(self, response) -> bool:
+        return self.site.scalar(db.select(Notice.state).where(Notice.id == self.notice_id)) == "cancelled"
+
+    def stored(self):
+        return {"note": self.site.scalar(db.select(NoticeEvent.note).where(
+            NoticeEvent.notice_id == self.notice_id, NoticeEvent.action == "cancelled"))}
+
+    def shown(self):
+        return self.staff.get(f"/notices/{self.notice_id}")
+
+
 class UnitName(StaffCase):
     """Renaming a unit: its outcome is a message on the accounts page, as with placements."""
 
@@ -1087,6 +1121,7 @@ CASES: dict[type[FlaskForm], type[Case]] = {
     staff_forms.RuleForm: RuleEdit, staff_forms.AreaForm: AreaEdit, staff_forms.RetentionRuleForm: RetentionEdit,
     staff_forms.NoticeForm: NoticeEdit, staff_forms.PreventionTipForm: PreventionEdit,
     staff_forms.AccountForm: NewAccount, staff_forms.UnitNameForm: UnitName, staff_forms.NoticeUpdateForm: NoticeUpdate,
+    staff_forms.NoticeNoteForm: NoticeCancel,
 }
 # Forms of no FlaskForm class of ours: the public search box.
 OTHER_FORMS = (PreventionSearch,)
@@ -1100,7 +1135,6 @@ COVERED_ELSEWHERE = {
     staff_forms.PublishForm: "override_reason: NoticeUpdateForm's field of the same name and rule",
     staff_forms.PlacementForm: "unit: UnitNameForm drives Unit.name (strip, 80 characters); a unit made per string "
                                "would need a removal per string",
-    staff_forms.NoticeNoteForm: "not yet driven: return and cancel need a state change per string",
 }
 
 

@@ -186,3 +186,11 @@ def test_hostile_rich_text_keeps_only_the_allowed_markup(comms):
                 assert name in ("href", "rel"), (tag, name)
                 if name == "href":
                     assert value.startswith(("https://", "mailto:")), value
+
+
+def test_a_cancellation_note_over_the_limit_is_refused_with_the_reason(comms):
+    notice_id = write_notice(comms, notice_type="road-closure", title="Deerfield Road closed")
+    comms.post(f"/notices/{notice_id}/publish", data={"override_reason": ""})
+    refused = comms.post(f"/notices/{notice_id}/cancel", data={"note": "x" * 1001}, follow_redirects=True)
+    assert "Field cannot be longer than 1000 characters." in parse_page(refused).text
+    assert state_of(comms, notice_id).startswith("published")
