@@ -9,7 +9,7 @@ from portal.models import StaffRole
 from portal.services import audit, staff_accounts
 from portal.staff.decorators import role_required
 from portal.staff.forms import (AccountForm, ActiveForm, PlacementForm, UnitNameForm, UnitRemovalForm,
-                                show_service_error)
+                                refusals_in_words, show_service_error)
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -21,11 +21,6 @@ def render_accounts(form: AccountForm, status: int = 200):
     return render_template("staff/admin/accounts.html", form=form, accounts=staff_accounts.list_accounts(),
                            units=units, active_form=ActiveForm(), placement_form=PlacementForm,
                            unit_form=UnitNameForm, removal_forms=removal_forms), status
-
-
-def flash_form_errors(form) -> None:
-    """A form sent from a row of the accounts page answers with a message there, refusals too."""
-    flash(" ".join(error for errors in form.errors.values() for error in errors))
 
 
 @bp.route("/accounts", methods=["GET", "POST"])
@@ -70,7 +65,8 @@ def placement(public_id):
         except InvalidInput as error:
             flash(str(error))
     else:
-        flash_form_errors(form)
+        # Sent from a row of the accounts page: refusals too are a message there.
+        flash(refusals_in_words(form))
     return redirect(url_for("admin.accounts"))
 
 
@@ -85,7 +81,8 @@ def rename_unit(unit_id: int):
         except InvalidInput as error:
             flash(str(error))
     else:
-        flash_form_errors(form)
+        # Sent from a row of the accounts page: refusals too are a message there.
+        flash(refusals_in_words(form))
     return redirect(url_for("admin.accounts"))
 
 

@@ -38,6 +38,11 @@ def show_service_error(form: FlaskForm, error: InvalidInput, default: str) -> No
     form[error.field if error.field in form else default].errors.append(str(error))
 
 
+def refusals_in_words(form: FlaskForm) -> str:
+    """Every error of a form in one line, for a form whose answer is a message on another page."""
+    return " ".join(error for errors in form.errors.values() for error in errors)
+
+
 class LoginForm(FlaskForm):
     email = EmailField(
         "E-mail address", validators=[DataRequired(), Length(max=StaffUser.MAX_EMAIL), NoControlCharacters()]

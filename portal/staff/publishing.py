@@ -14,7 +14,8 @@ from portal.models import Notice, NoticeState, StaffRole
 from portal.services import casework, notices
 from portal.services.publishing_policy import PolicyBlocked
 from portal.staff.decorators import role_required
-from portal.staff.forms import NoticeForm, NoticeNoteForm, NoticeUpdateForm, PublishForm, show_service_error
+from portal.staff.forms import (NoticeForm, NoticeNoteForm, NoticeUpdateForm, PublishForm, refusals_in_words,
+                                show_service_error)
 
 bp = Blueprint("publishing", __name__, url_prefix="/notices")
 
@@ -197,7 +198,7 @@ def the_note() -> str:
     if form.validate_on_submit():
         return form.note.data
     if form.note.data:
-        raise InvalidInput(" ".join(error for errors in form.errors.values() for error in errors), "note")
+        raise InvalidInput(refusals_in_words(form), "note")
     return ""
 
 
