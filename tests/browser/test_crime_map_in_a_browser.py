@@ -7,9 +7,11 @@ budget is lowered so that a few hundred incidents are already "too many to show 
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
 
-from tests.browser.conftest import PHONE, serve_portal
+from tests.browser.conftest import PHONE, serve_portal, violations
 from tests.conftest import TEST_DATABASE_URL
 from tests.public.test_crime_map import export_row, write_export
 from tests.serving import run_flask
@@ -51,20 +53,28 @@ def crime_portal(tmp_path_factory):
         yield server
 
 
-@pytest.fixture
-def phone(browser, crime_portal):
+@contextmanager
+def phone_tab(browser, server, **options):
     """A phone-sized tab that records every request leaving the portal, script errors and CSP refusals."""
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, **options)
     page = context.new_page()
     page.outside, page.problems = [], []
-    page.on("request", lambda request: None if request.url.startswith(crime_portal.url)
+    page.on("request", lambda request: None if request.url.startswith(server.url)
             else page.outside.append(request.url))
     page.on("console", lambda message: page.problems.append(message.text)
             if message.type == "error" or "Content Security Policy" in message.text else None)
     page.on("pageerror", lambda error: page.problems.append(str(error)))
     page.on("dialog", lambda dialog: (page.problems.append("dialog: " + dialog.message), dialog.dismiss()))
-    yield page
-    context.close()
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def phone(browser, crime_portal):
+    with phone_tab(browser, crime_portal) as page:
+        yield page
 
 
 def map_status(page, expected: str) -> str:
@@ -72,6 +82,14 @@ def map_status(page, expected: str) -> str:
     page.wait_for_function("text => document.querySelector('[data-crime-map-status]').textContent.includes(text)",
                            arg=expected)
     return page.locator("[data-crime-map-status]").inner_text()
+
+
+def easternmost_count(page):
+    """The count by area furthest east: the robbery's, alone in its square."""
+    eastern = page.evaluate(
+        "() => Array.from(document.querySelectorAll('.crime-cell-count'))"
+        ".map((label, index) => [label.getBoundingClientRect().left, index]).sort((a, b) => b[0] - a[0])[0][1]")
+    return page.locator(".crime-cell-count").nth(eastern)
 
 
 def test_a_wide_view_shows_counts_by_area_and_zooming_in_shows_clustered_markers(crime_portal, phone):
@@ -103,12 +121,8 @@ def test_a_wide_view_shows_counts_by_area_and_zooming_in_shows_clustered_markers
 def test_a_popup_shows_the_incident_and_its_text_only_as_text(crime_portal, phone):
     phone.goto(crime_portal.url + "/crime-map/")
     map_status(phone, "too many to show one by one")
-    # The easternmost count is the robbery's, alone in its square: select it to zoom there.
-    eastern = phone.evaluate(
-        "() => Array.from(document.querySelectorAll('.crime-cell-count'))"
-        ".map((label, index) => [label.getBoundingClientRect().left, index]).sort((a, b) => b[0] - a[0])[0][1]")
-    label = phone.locator(".crime-cell-count").nth(eastern)
-    assert label.inner_text().split()[0] == "1"
+    label = easternmost_count(phone)
+    assert label.text_content() == "1 incident here: zoom in", "one incident, said as one"
     label.click()
     map_status(phone, "with a place in this view")
     marker = phone.locator('img.leaflet-marker-icon[title^="Robbery"]')
@@ -121,6 +135,29 @@ def test_a_popup_shows_the_incident_and_its_text_only_as_text(crime_portal, phon
         "Robbery", "Oct 30, 2025, 3:00 PM", "1200 block of LAKE COOK RD", "ROBBERY: " + HOSTILE_OFFENSE]
     assert popup.locator("img").count() == 0, "the offense's markup is shown, never run"
     assert phone.outside == [] and phone.problems == []
+
+
+def test_the_map_speaks_spanish_to_a_spanish_browser(browser, crime_portal):
+    with phone_tab(browser, crime_portal, locale="es-US", extra_http_headers={"Accept-Language": "es"}) as phone:
+        phone.goto(crime_portal.url + "/crime-map/")
+        status = map_status(phone, "demasiados para mostrarlos uno por uno")
+        assert status.startswith("202 incidentes en esta vista"), status
+        label = easternmost_count(phone)
+        assert label.text_content() == "1 incidente aquí: acerque el mapa"
+        assert label.get_attribute("title") == "1 incidente en esta zona: seleccione para acercar el mapa"
+        label.click()
+        assert map_status(phone, "con un lugar en esta vista").startswith("1 incidente con un lugar en esta vista.")
+        marker = phone.locator('img.leaflet-marker-icon[title^="Robo con violencia"]')
+        marker.wait_for(state="visible")
+        assert marker.get_attribute("title") == "Robo con violencia, 30 oct 2025, 3:00 p.m."
+        marker.click()
+        popup = phone.locator(".leaflet-popup-content .crime-popup")
+        popup.wait_for(state="visible")
+        assert popup.locator("p").all_inner_texts()[:2] == ["Robo con violencia", "30 oct 2025, 3:00 p.m."]
+        # While the popup fades in, its text is paler than it ends up.
+        phone.wait_for_function("() => getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'")
+        assert violations(phone) == []
+        assert phone.outside == [] and phone.problems == []
 
 
 @pytest.mark.parametrize("path", ["/crime-map/", "/crime-map/table", "/crime-map/trends", "/crime-map/about"])
