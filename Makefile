@@ -5,7 +5,11 @@ PORT ?= 5000
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app portal
 
-.PHONY: run test test-browser test-reliability install install-dev clean
+.PHONY: run test test-browser test-reliability install install-dev translations clean
+
+# The resident site's Spanish catalog: the .po is kept in git, its compiled .mo is built here.
+CATALOG := portal/translations/es/LC_MESSAGES/messages
+BABEL_KEYWORDS := _l lazy_gettext InvalidInput:1 Wording:1
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -19,13 +23,23 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-$(VENV)/.installed-browser: requirements-browser.txt $(VENV)/.installed-dev
+$(VENV)/.installed-browser: requirements-browser.txt $(VENV)/.installed-dev $(CATALOG).mo
 	$(BIN)/python -m pip install --quiet -r requirements-browser.txt
 	touch $@
 
-install: $(VENV)/.installed
+$(CATALOG).mo: $(CATALOG).po | $(VENV)/.installed
+	$(BIN)/pybabel compile --domain messages --input-file $< --output-file $@ --locale es
 
-install-dev: $(VENV)/.installed-dev
+install: $(VENV)/.installed $(CATALOG).mo
+
+install-dev: $(VENV)/.installed-dev $(CATALOG).mo
+
+# After changing wording on the resident site: gather its strings, then translate what is new in the .po.
+translations: $(VENV)/.installed
+	$(BIN)/pybabel extract --mapping-file babel.cfg --keywords "$(BABEL_KEYWORDS)" --add-location file \
+		--sort-output --omit-header --output-file portal/translations/messages.pot .
+	$(BIN)/pybabel update --input-file portal/translations/messages.pot --output-dir portal/translations \
+		--domain messages --no-fuzzy-matching --ignore-obsolete
 
 run: install
 	$(FLASK) init-secrets

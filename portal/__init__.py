@@ -17,7 +17,8 @@ from typing import Any
 
 from flask import Flask
 
-from portal import cli, config, errors, health, layout, logs, public, security, staff, url_converters
+from portal import (cli, config, errors, health, language_choice, layout, logs, public, security, staff,
+                    url_converters)
 from portal.database import choose_sqlite_settings, configure_sqlite
 from portal.extensions import csrf, db, migrate, new_limiter
 
@@ -101,6 +102,7 @@ def create_app(
     errors.register(app)
     security.register(app)
     layout.register(app)
+    language_choice.register(app)
     cli.init_app(app)
     health.register(app, limiter)
     (public.register if zone == "public" else staff.register)(app, limiter)

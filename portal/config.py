@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
+from portal.languages import N_
+
 ZONE_NAMES = ("public", "staff")
 ENVIRONMENTS = ("development", "production")
 
@@ -82,6 +84,14 @@ class BaseConfig:
         "facebook_url": "https://www.facebook.com/DeerfieldPolice",
         "twitter_handle": "DeerfieldILPD",
         "maintained_by": "the Deerfield Police Department's Communications Unit",
+    }
+    # The department's own phrases above as they read in the site's other languages, by language
+    # code; a phrase left out shows as written above. Its name stays the official one everywhere.
+    PORTAL_DEPARTMENT_WORDING: dict[str, dict[str, str]] = {
+        "es": {
+            "jurisdiction": "la Villa de Deerfield, Illinois",
+            "maintained_by": "la Unidad de Comunicaciones del Departamento de Policía de Deerfield",
+        },
     }
 
 
@@ -154,23 +164,29 @@ class BaseConfig:
     PORTAL_JURISDICTION_ZIP_CODES = ["60015"]
     PORTAL_REPORT_LOSS_LIMIT = 1000
     PORTAL_REPORT_INFO_DAYS = 14
+    # Names and descriptions marked for the catalog and translated where shown; a department's own
+    # types, with no translation, show as configured.
     PORTAL_REPORT_TYPES: dict[str, dict[str, Any]] = {
-        "theft": {"name": "Theft", "sections": ["items"],
-                  "description": "Something was stolen from you (not from a vehicle)."},
-        "theft-from-vehicle": {"name": "Theft from a vehicle", "sections": ["vehicle", "items"],
-                               "description": "Something was taken from inside or from the outside of a vehicle."},
-        "lost-property": {"name": "Lost property", "sections": ["items"],
-                          "description": "You lost something and need a report, for example for insurance."},
-        "criminal-damage": {"name": "Criminal damage or vandalism", "sections": ["items"],
-                            "description": "Someone damaged your property, for example graffiti or a broken window."},
-        "identity-theft": {"name": "Identity theft", "sections": ["identity", "financial"],
-                           "description": "Someone used your personal details to open accounts or make purchases."},
-        "fraud": {"name": "Fraud or scam", "sections": ["financial"],
-                  "description": "You were tricked out of money or goods, online, by phone or in person."},
-        "harassing-communications": {"name": "Harassing calls or messages", "sections": ["harassment"],
-                                     "description": "Unwanted calls, texts or messages that harass or alarm you."},
-        "other": {"name": "Other", "sections": [],
-                  "description": "Another minor crime with no suspect, no injury and no evidence to collect."},
+        "theft": {"name": N_("Theft"), "sections": ["items"],
+                  "description": N_("Something was stolen from you (not from a vehicle).")},
+        "theft-from-vehicle": {"name": N_("Theft from a vehicle"), "sections": ["vehicle", "items"],
+                               "description": N_("Something was taken from inside or from the outside of a "
+                                                 "vehicle.")},
+        "lost-property": {"name": N_("Lost property"), "sections": ["items"],
+                          "description": N_("You lost something and need a report, for example for insurance.")},
+        "criminal-damage": {"name": N_("Criminal damage or vandalism"), "sections": ["items"],
+                            "description": N_("Someone damaged your property, for example graffiti or a broken "
+                                              "window.")},
+        "identity-theft": {"name": N_("Identity theft"), "sections": ["identity", "financial"],
+                           "description": N_("Someone used your personal details to open accounts or make "
+                                             "purchases.")},
+        "fraud": {"name": N_("Fraud or scam"), "sections": ["financial"],
+                  "description": N_("You were tricked out of money or goods, online, by phone or in person.")},
+        "harassing-communications": {"name": N_("Harassing calls or messages"), "sections": ["harassment"],
+                                     "description": N_("Unwanted calls, texts or messages that harass or alarm "
+                                                       "you.")},
+        "other": {"name": N_("Other"), "sections": [],
+                  "description": N_("Another minor crime with no suspect, no injury and no evidence to collect.")},
     }
     # Picture shown when a page is shared on Facebook or X: 1200 x 630, under static/.
     PORTAL_SHARE_IMAGE = "img/og-card.png"
@@ -289,6 +305,10 @@ def database_uri(url: str | None, instance_path: str) -> str:
     return url
 
 
+# What PORTAL_DEPARTMENT_WORDING may word in another language: phrases, not names or numbers.
+DEPARTMENT_PHRASES = frozenset({"jurisdiction", "maintained_by"})
+
+
 class ConfigurationError(RuntimeError):
     """The app must not start with this configuration."""
 
@@ -312,6 +332,12 @@ def check(config: Mapping[str, Any]) -> list[str]:
             warnings.append(f"{key} is not set: using a temporary one until `init-secrets` is run")
     if not isinstance(config["PORTAL_PROXY_COUNT"], int) or config["PORTAL_PROXY_COUNT"] < 0:
         raise ConfigurationError("PORTAL_PROXY_COUNT must be a whole number, 0 or more")
+    wording = config["PORTAL_DEPARTMENT_WORDING"]
+    if not isinstance(wording, dict) or any(
+            not isinstance(phrases, dict) or not set(phrases) <= DEPARTMENT_PHRASES
+            or not all(isinstance(text, str) for text in phrases.values()) for phrases in wording.values()):
+        raise ConfigurationError("PORTAL_DEPARTMENT_WORDING must map a language code to phrases of "
+                                 f"{sorted(DEPARTMENT_PHRASES)}, each a string")
     if config["PORTAL_CRIME_SENSITIVE_DISPLAY"] not in ("area", "omit"):
         raise ConfigurationError('PORTAL_CRIME_SENSITIVE_DISPLAY must be "area" or "omit"')
     if production and str(config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):

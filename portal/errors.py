@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, make_response, render_template, request
+from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from limits.errors import StorageError
 from redis.exceptions import RedisError
@@ -12,6 +13,7 @@ from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from portal import exceptions
+from portal.languages import N_
 from portal.services.storage import StorageError as UploadStorageError
 from portal.extensions import db
 
@@ -19,38 +21,43 @@ log = logging.getLogger(__name__)
 
 # What a person sees for each status; anything else falls back to the generic 500 wording.
 MESSAGES = {
-    400: ("Something in that request was not right", "Please go back, check what you entered and try again."),
-    403: ("You cannot open this page", "Your account does not have access to this page."),
-    404: ("Page not found", "The page you asked for does not exist or has moved."),
-    405: ("That action is not allowed here", "This address does not accept that kind of request."),
+    400: (N_("Something in that request was not right"), N_("Please go back, check what you entered and try again.")),
+    403: (N_("You cannot open this page"), N_("Your account does not have access to this page.")),
+    404: (N_("Page not found"), N_("The page you asked for does not exist or has moved.")),
+    405: (N_("That action is not allowed here"), N_("This address does not accept that kind of request.")),
     413: (
-        "That upload is too large",
-        "What you sent is larger than this site accepts. Please send smaller files, or fewer at once.",
+        N_("That upload is too large"),
+        N_("What you sent is larger than this site accepts. Please send smaller files, or fewer at once."),
     ),
     429: (
-        "Too many requests",
-        "You have sent too many requests in a short time. Please wait a minute and try again, "
-        "or call us instead.",
+        N_("Too many requests"),
+        N_("You have sent too many requests in a short time. Please wait a minute and try again, "
+           "or call us instead."),
     ),
-    500: ("Something went wrong on our side", "The error has been recorded. Please try again later, or call us."),
+    500: (
+        N_("Something went wrong on our side"),
+        N_("The error has been recorded. Please try again later, or call us."),
+    ),
     503: (
-        "This service is temporarily unavailable",
-        "We cannot store or show information right now, so nothing you send can be received. "
-        "Please try again later, or call us.",
+        N_("This service is temporarily unavailable"),
+        N_("We cannot store or show information right now, so nothing you send can be received. "
+           "Please try again later, or call us."),
     ),
 }
 CSRF_MESSAGE = (
-    "This form has expired",
-    "For your security each form is valid for a limited time, or your browser did not send its "
-    "security token. Go back, reload the page and send it again.",
+    N_("This form has expired"),
+    N_("For your security each form is valid for a limited time, or your browser did not send its "
+       "security token. Go back, reload the page and send it again."),
 )
 RETRY_AFTER_SECONDS = "60"
 
 
 def render_error(status: int, title: str, message: str) -> tuple[str | dict[str, str], int]:
+    # Programs read the JSON, so it stays in English; a page is worded in the reader's language.
     if request.path.startswith("/api/") or request.path == "/healthz":
         return {"error": title, "message": message}, status
-    return render_template("errors/error.html", status=status, title=title, message=message), status
+    page = render_template("errors/error.html", status=status, title=gettext(title), message=gettext(message))
+    return page, status
 
 
 def error_page(status: int) -> tuple[str | dict[str, str], int]:

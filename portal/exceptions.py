@@ -14,8 +14,12 @@ class PermissionDenied(PortalError):
 
 
 class InvalidInput(PortalError):
-    """Input that passed the form's shape checks but breaks a rule a service enforces."""
+    """Input that passed the form's shape checks but breaks a rule a service enforces.
 
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
+    ``message`` is English with ``%(name)s`` for ``values``, and is also the catalog's key: the
+    view that shows it to a resident words it in their language (``public/form_support.py``).
+    """
+
+    def __init__(self, message: str, field: str | None = None, **values: object) -> None:
+        super().__init__(message % values if values else message)
+        self.message, self.field, self.values = message, field, values

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from flask import Flask, current_app, g, request
 
+from portal.language_choice import current_language
 from portal.services.department import current_profile
-from portal.services.reports import format_local
 
 
 def department():
@@ -18,11 +17,18 @@ def department():
     return g.department
 
 
+def department_phrase(name: str) -> str:
+    """One of the department's own phrases in the page's language, where configuration words it."""
+    wording = current_app.config["PORTAL_DEPARTMENT_WORDING"].get(current_language(), {})
+    return wording.get(name) or getattr(department(), name)
+
+
 def page_context() -> dict[str, Any]:
     zone = current_app.config["PORTAL_ZONE"]
     site_url = current_app.config["PORTAL_SITE_URL"].rstrip("/")
     return {
         "department": department(),
+        "department_phrase": department_phrase,
         "zone_layout": f"{zone}/_layout.html",
         "site_url": site_url,
         # Built from configuration, never from the Host header, so a forged Host cannot change it.
@@ -30,10 +36,5 @@ def page_context() -> dict[str, Any]:
     }
 
 
-def local_datetime(value: datetime) -> str:
-    return format_local(value, current_app.config["PORTAL_TIMEZONE"])
-
-
 def register(app: Flask) -> None:
     app.context_processor(page_context)
-    app.add_template_filter(local_datetime)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import nh3
 
 from portal.exceptions import InvalidInput
+from portal.languages import N_
 
 RICH_TEXT_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "h2", "h3"}
 RICH_TEXT_ATTRIBUTES = {"a": {"href"}}
@@ -25,9 +26,9 @@ def plain_text(text: str, max_length: int, field: str | None = None) -> str:
     because PostgreSQL cannot store it, and the length is checked again behind the form.
     """
     if "\x00" in text:
-        raise UnsafeText("The text contains a NUL character, which cannot be stored.", field)
+        raise UnsafeText(N_("The text contains a NUL character, which cannot be stored."), field)
     if len(text) > max_length:
-        raise UnsafeText(f"The text is longer than {max_length} characters.", field)
+        raise UnsafeText(N_("The text is longer than %(limit)s characters."), field, limit=max_length)
     return text
 
 

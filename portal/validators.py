@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import lazy_gettext as _l
 from wtforms.validators import StopValidation, ValidationError
 
 # C0 controls other than tab, line feed and carriage return; NUL among them, which PostgreSQL refuses.
@@ -13,7 +14,7 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 class NoControlCharacters:
     """Refuse invisible control characters in a field where nobody would type them."""
 
-    message = "This contains a character that cannot be used here. Please retype it."
+    message = _l("This contains a character that cannot be used here. Please retype it.")
 
     def __call__(self, form, field) -> None:
         if isinstance(field.data, str) and CONTROL_CHARACTERS.search(field.data):
@@ -23,7 +24,7 @@ class NoControlCharacters:
 class NoNul:
     """Refuse NUL, the one character a database cannot store; everything else is kept as typed."""
 
-    message = "This contains a NUL character, which cannot be stored. Please remove it."
+    message = _l("This contains a NUL character, which cannot be stored. Please remove it.")
 
     def __call__(self, form, field) -> None:
         if isinstance(field.data, str) and "\x00" in field.data:
@@ -33,7 +34,7 @@ class NoNul:
 class FiniteNumber:
     """Refuse NaN and infinity, which a decimal field accepts but no coordinate can be."""
 
-    message = "Please enter a number."
+    message = _l("Please enter a number.")
 
     def __call__(self, form, field) -> None:
         if field.data is not None and not field.data.is_finite():

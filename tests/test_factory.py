@@ -107,6 +107,13 @@ def test_unknown_environment_name_is_refused(instance_path):
         create_app("public", {"PORTAL_ENV": "prod"}, instance_path, environ={})
 
 
+@pytest.mark.parametrize("wording", [{"es": {"name": "Departamento de Policía"}}, {"es": "la Villa"},
+                                     {"es": {"jurisdiction": 7}}, ["es"]])
+def test_department_wording_for_other_than_its_phrases_is_refused(instance_path, wording):
+    with pytest.raises(ConfigurationError, match="PORTAL_DEPARTMENT_WORDING"):
+        create_app("public", {"PORTAL_DEPARTMENT_WORDING": wording}, instance_path, environ={})
+
+
 def test_unknown_zone_is_refused(instance_path):
     with pytest.raises(ValueError, match="unknown zone"):
         create_app("admin", {"TESTING": True}, instance_path, environ={})

@@ -54,6 +54,9 @@ class Report(db.Model):
     case_number: Mapped[str | None] = mapped_column(String(MAX_CASE_NUMBER))
     # What the reporter reads: the reason for a rejection or the question asked of them.
     status_message: Mapped[str] = mapped_column(Text, default="")
+    # The language the report was filed in (a code of portal.languages.LANGUAGES): its e-mails are
+    # worded in it, also when staff move it weeks later. Reports filed before there was a choice were English.
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

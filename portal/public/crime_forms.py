@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, StringField
 from wtforms.validators import Length
@@ -19,9 +20,9 @@ class CrimeFilterForm(FlaskForm):
         csrf = False
 
     # The query string's names are the API's (from, to, category), so one query serves both.
-    first_day = StringField("First day", name="from", widget=DateInput(),
-                            validators=[Length(max=MAX_DATE, message="Give the date as YYYY-MM-DD.")])
-    last_day = StringField("Last day", name="to", widget=DateInput(),
-                           validators=[Length(max=MAX_DATE, message="Give the date as YYYY-MM-DD.")])
-    category = SelectMultipleField("Categories", widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
-                                   validate_choice=False)
+    first_day = StringField(_l("First day"), name="from", widget=DateInput(),
+                            validators=[Length(max=MAX_DATE, message=_l("Give the date as YYYY-MM-DD."))])
+    last_day = StringField(_l("Last day"), name="to", widget=DateInput(),
+                           validators=[Length(max=MAX_DATE, message=_l("Give the date as YYYY-MM-DD."))])
+    category = SelectMultipleField(_l("Categories"), widget=ListWidget(prefix_label=False),
+                                   option_widget=CheckboxInput(), validate_choice=False)

@@ -7,15 +7,20 @@ it alone answers with a policy that allows this site's scripts and its map tiles
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, render_template, request
+from flask_babel import gettext as _, ngettext
 
 from portal.exceptions import InvalidInput
+from portal.language_choice import current_language
+from portal.languages import N_
 from portal.public.crime_forms import CrimeFilterForm
+from portal.public.form_support import in_words
 from portal.security import policy_for_map_page
 from portal.services import crime_categories, crime_charts, crime_data, demo_incidents
 from portal.services.crime_data import IncidentFilter
@@ -32,7 +37,7 @@ SORTS = {"date": True, "category": False, "block": False}
 # The form's fields by the query-string parameter that crime_data names in its errors.
 FIELDS = {"from": "first_day", "to": "last_day", "category": "category"}
 QUERY_KEYS = tuple(FIELDS)
-UNKNOWN_CATEGORY = "There is no such category here. Tick the ones you want from the list."
+UNKNOWN_CATEGORY = N_("There is no such category here. Tick the ones you want from the list.")
 # "Chicago PD (Socrata API export)" names a layout; the source is the records system, "Chicago PD".
 SOURCE_NAMES = {profile.source: profile.title.split(" (")[0] for profile in (*BUILT_IN, demo_incidents.PROFILE)}
 
@@ -84,10 +89,51 @@ class Window:
         return first, max(first, last)
 
 
+def category_names() -> dict[str, str]:
+    """The categories by slug, named in the page's language."""
+    return {slug: _(name) for slug, name in crime_categories.NAMES.items()}
+
+
+def both_forms(sentence: Callable[[int], str]) -> dict[str, str]:
+    """A count's sentence for the map script in its "one" and "other" forms, the script knowing the count
+    but not the language's plural rule (Spanish, like English, uses the one form for 1 only)."""
+    return {"one": sentence(1), "other": sentence(2)}
+
+
+def map_words() -> dict[str, str | dict[str, str]]:
+    """The map script's sentences in the page's language, with {name} where the script puts a value."""
+    return {
+        "loading": _("Loading the incidents in this view…"),
+        "none": _("No incidents with a place on the map in this view. Zoom out, or widen the filter above."),
+        "shown": both_forms(lambda number: ngettext(
+            "%(count)s incident with a place in this view. A circle with a number groups nearby ones: select it "
+            "to zoom in. Sensitive offenses are not shown at a point.",
+            "%(count)s incidents with a place in this view. A circle with a number groups nearby ones: select it "
+            "to zoom in. Sensitive offenses are not shown at a point.", number, count="{count}")),
+        "newest": _("The newest %(shown)s incidents with a place in this view are shown, of about %(total)s. "
+                    "Choose fewer days to see the others.", shown="{shown}", total="{total}"),
+        "cells": both_forms(lambda number: ngettext(
+            "%(count)s incident in this view, too many to show one by one: the numbers count them in squares of "
+            "about %(metres)s m. Zoom in to see single incidents.",
+            "%(count)s incidents in this view, too many to show one by one: the numbers count them in squares of "
+            "about %(metres)s m. Zoom in to see single incidents.", number, count="{count}", metres="{metres}")),
+        "cellTitle": both_forms(lambda number: ngettext(
+            "%(count)s incident in this area: select to zoom in", "%(count)s incidents in this area: select to zoom in",
+            number, count="{count}")),
+        "cellLabel": both_forms(lambda number: ngettext("incident here: zoom in", "incidents here: zoom in", number)),
+        "failed": _("The map could not load the incidents just now. The table has the same ones."),
+        "noPlace": _("No usable location"),
+    }
+
+
 def category_choices(rules: PrivacyRules) -> list[tuple[str, str]]:
-    withheld = "not published" if rules.sensitive_display == "omit" else "counted by area only"
-    return [(category.slug, category.name + (f" ({withheld})" if category.slug in rules.sensitive_categories else ""))
-            for category in crime_categories.CATEGORIES]
+    withheld = _("not published") if rules.sensitive_display == "omit" else _("counted by area only")
+    return [(slug, name + (f" ({withheld})" if slug in rules.sensitive_categories else ""))
+            for slug, name in category_names().items()]
+
+
+def day_words(moment: date, style: str = "long") -> str:
+    return crime_charts.day_words(moment, style, current_language())
 
 
 def parsed_filter(form: CrimeFilterForm) -> IncidentFilter | None:
@@ -100,13 +146,14 @@ def parsed_filter(form: CrimeFilterForm) -> IncidentFilter | None:
             crime_data.parse_filter(**{name: value})
         except InvalidInput as error:
             # The service names the categories by their slugs, for the API; here they are listed as boxes.
-            form[FIELDS[error.field or "from"]].errors.append(UNKNOWN_CATEGORY if name == "categories" else str(error))
+            form[FIELDS[error.field or "from"]].errors.append(_(UNKNOWN_CATEGORY) if name == "categories"
+                                                              else in_words(error))
     if form.errors:
         return None
     try:
         return crime_data.parse_filter(**parts)
     except InvalidInput as error:
-        form[FIELDS[error.field or "from"]].errors.append(str(error))
+        form[FIELDS[error.field or "from"]].errors.append(in_words(error))
         return None
 
 
@@ -131,9 +178,10 @@ def read_window() -> Window:
 
 def render_tab(template: str, window: Window, **context):
     rules = window.rules
-    sensitive_names = sorted(crime_categories.NAMES.get(slug, slug) for slug in rules.sensitive_categories)
-    return render_template(template, window=window, form=window.form, rules=rules,
-                           names=crime_categories.NAMES, sensitive_names=sensitive_names, **context), window.status
+    names = category_names()
+    sensitive_names = sorted(names.get(slug, slug) for slug in rules.sensitive_categories)
+    return render_template(template, window=window, form=window.form, rules=rules, names=names,
+                           sensitive_names=sensitive_names, day_words=day_words, **context), window.status
 
 
 def category_counts(window: Window) -> list[crime_data.CountRow]:
@@ -150,7 +198,7 @@ def index():
         "public/crime_map/index.html", window, counts=counts, total=sum(row.count for row in counts),
         tiles=config["PORTAL_MAP_TILES_URL"], attribution=config["PORTAL_MAP_ATTRIBUTION"],
         center=config["PORTAL_MAP_CENTER"], zoom=config["PORTAL_MAP_ZOOM"],
-        max_points=config["PORTAL_CRIME_MAP_MAX_POINTS"])
+        max_points=config["PORTAL_CRIME_MAP_MAX_POINTS"], words=map_words())
     return page, status, {"Content-Security-Policy": policy_for_map_page(config)}
 
 
@@ -198,10 +246,11 @@ def trends():
     if window.ready:
         rules = window.rules
         rows = crime_data.aggregate(window.filters, rules.timezone, rules.area_grid, by=("category", "week"))
-        trend = crime_charts.weekly_trend(rows, *window.days(), crime_categories.NAMES)
+        trend = crime_charts.weekly_trend(rows, *window.days(), category_names(), language=current_language())
     last = window.local_day(window.last) if window.last else None
-    spans = [(label, (last - timedelta(weeks=weeks) + timedelta(days=1)).isoformat(), last.isoformat())
-             for label, weeks in (("12 weeks", 12), ("26 weeks", 26), ("52 weeks", 52))] if last else []
+    spans = [(_("the last %(count)s weeks", count=weeks),
+              (last - timedelta(weeks=weeks) + timedelta(days=1)).isoformat(), last.isoformat())
+             for weeks in (12, 26, 52)] if last else []
     return render_tab("public/crime_map/trends.html", window, trend=trend, spans=spans)
 
 

@@ -5,22 +5,25 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import Flask, current_app, make_response
+from flask_babel import gettext, lazy_gettext
 from flask_limiter import Limiter
 from flask_wtf import FlaskForm
 from werkzeug.exceptions import ServiceUnavailable
 
 from portal.exceptions import InvalidInput
 from portal.extensions import csrf
+from portal.languages import Wording, reworded
+from portal.languages import N_
 from portal.services.attachments import Upload, UploadLimits
 from portal.services.assignment import RoutingSettings
 
-EXPIRED_NOTICE = (
+EXPIRED_NOTICE = lazy_gettext(
     "For your security this form had expired. Nothing was lost: check what you wrote below and press "
     "Send again. Files must be chosen again."
 )
-FILES_NOT_STORED_NOTICE = (
+FILES_NOT_STORED_NOTICE = N_(
     "Nothing was sent: your files could not be stored just now. What you wrote is kept below. Please try "
-    "again in a few minutes (files must be chosen again), send it without the files, or call us on {phone}."
+    "again in a few minutes (files must be chosen again), send it without the files, or call us on %(phone)s."
 )
 
 
@@ -50,20 +53,25 @@ def csrf_expired(form: FlaskForm) -> bool:
     return bool(token_field is not None and token_field.errors)
 
 
+def in_words(error: InvalidInput) -> str:
+    """A service's complaint in the resident's language."""
+    return reworded(Wording(error.message, **error.values), gettext)
+
+
 def show_error(form: FlaskForm, error: InvalidInput) -> str | None:
     """Put a service's complaint next to its field; return it as a page notice if it has none."""
     field = form._fields.get(error.field or "")
     if field is None or field.type in ("HiddenField", "FieldList"):
-        return str(error)
+        return in_words(error)
     if isinstance(field.errors, tuple):
         field.errors = list(field.errors)
-    field.errors.append(str(error))
+    field.errors.append(in_words(error))
     return None
 
 
 def files_not_stored(render_form: Callable[[str], tuple[str, int]]) -> ServiceUnavailable:
     """The upload folder is full or failing: a 503 that shows the form again with everything typed."""
-    page = render_form(FILES_NOT_STORED_NOTICE.format(phone=non_emergency_phone()))
+    page = render_form(gettext(FILES_NOT_STORED_NOTICE, phone=non_emergency_phone()))
     return ServiceUnavailable(response=make_response(page))
 
 

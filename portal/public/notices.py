@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
+from portal.language_choice import current_language
 from portal.models import NoticeType
 from portal.public.page_cache import shared_page
 from portal.services import feeds, notices
@@ -40,9 +41,10 @@ def detail(notice_id: int):
     notice = notices.public_notice(notice_id)
     url = absolute("notices.detail", notice_id=notice.id)
     return render_template("public/notices/detail.html", notice=notice, type_names=notices.TYPE_NAMES,
-                           active=notices.is_active(notice), upcoming=notices.is_upcoming(notice),
-                           versions=notices.published_versions(notice),
-                           appeal=notice.notice_type in notices.APPEALS, share=notices.share_text(notice, url),
+                           role_names=notices.ROLE_NAMES, active=notices.is_active(notice),
+                           upcoming=notices.is_upcoming(notice), versions=notices.published_versions(notice),
+                           appeal=notice.notice_type in notices.APPEALS,
+                           share=notices.share_text(notice, url, current_language()),
                            cap=notice.notice_type in notices.EMERGENCY)
 
 

@@ -28,6 +28,7 @@ from flask import Flask, Response, current_app, make_response, request, session
 from werkzeug.http import parse_etags
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from portal.language_choice import language_from_environ
 from portal.services.public_content import VersionWatch, watch_versions
 
 View = TypeVar("View", bound=Callable[..., object])
@@ -73,7 +74,7 @@ class DrawnPages:
 
 
 # What a drawn page depends on besides the content: the address asked for, and the scheme (HTTPS
-# adds HSTS), read inside ProxyFix, so as the app sees them.
+# adds HSTS), read inside ProxyFix, so as the app sees them; and the language it is drawn in.
 KEY_PARTS = ("wsgi.url_scheme", "SCRIPT_NAME", "PATH_INFO", "QUERY_STRING")
 # Set by StoredPageAnswer for the view, and by the view for StoredPageAnswer.
 KEY = "portal.page_key"
@@ -81,7 +82,7 @@ KEEP = "portal.keep_page"
 
 
 def page_key(environ: dict) -> str:
-    return "|".join(environ.get(name, "") for name in KEY_PARTS)
+    return "|".join([*(environ.get(name, "") for name in KEY_PARTS), language_from_environ(environ)])
 
 
 class StoredPageAnswer:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, render_template
+from flask import Blueprint, redirect, render_template, request
 
+from portal.language_choice import page_back, remember_language
 from portal.public.page_cache import shared_page
 from portal.services import department, terms
 
@@ -16,6 +17,12 @@ bp = Blueprint("pages", __name__)
 @shared_page
 def home():
     return render_template("public/pages/home.html")
+
+
+@bp.get("/language/<language>")
+def choose_language(language: str):
+    """A plain link, so the switch works without JavaScript; it leads back to the page it was on."""
+    return remember_language(redirect(page_back(request.args.get("next")), 303), language)
 
 
 @bp.get("/tell-us")

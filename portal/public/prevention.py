@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 
 from portal.public.page_cache import shared_page
-from portal.services import prevention
+from portal.services import notices, prevention
 
 bp = Blueprint("prevention", __name__, url_prefix="/prevention")
 
@@ -35,5 +35,6 @@ def category(category_slug: str):
 @bp.get("/<slug:category_slug>/<slug:tip_slug>")
 @shared_page
 def tip(category_slug: str, tip_slug: str):
-    return render_template("public/prevention/tip.html", tip=prevention.get_tip(category_slug, tip_slug))
+    return render_template("public/prevention/tip.html", tip=prevention.get_tip(category_slug, tip_slug),
+                           role_names=notices.ROLE_NAMES)
 

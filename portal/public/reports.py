@@ -5,16 +5,21 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, Flask, abort, current_app, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_limiter import Limiter
 from wtforms.fields.choices import SelectChoice
 
 from portal.exceptions import InvalidInput
 from portal.form_tokens import sign, unsign
+from portal.language_choice import current_language
+from portal.languages import N_
 from portal.local_time import local_to_utc
 from portal.public.form_support import (
     EXPIRED_NOTICE,
     csrf_expired,
     files_not_stored,
+    in_words,
     limit_form_posts,
     non_emergency_phone,
     routing_settings,
@@ -37,13 +42,23 @@ from portal.services.storage import StorageError
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 SCREENING_SALT = "report-screening"
-LOOKUP_FAILED = "That reference and e-mail address do not match a report. Check both and try again."
-LIMITED_NOTICE = ("Too many attempts in a short time, so this was not sent. What you typed is kept below: "
-                  "please try again later, or call us on {phone}.")
+LOOKUP_FAILED = _l("That reference and e-mail address do not match a report. Check both and try again.")
+LIMITED_NOTICE = N_("Too many attempts in a short time, so this was not sent. What you typed is kept below: "
+                    "please try again later, or call us on %(phone)s.")
 
 
 def report_types() -> dict:
     return current_app.config["PORTAL_REPORT_TYPES"]
+
+
+def worded(text: str) -> str:
+    # gettext("") would answer with the catalog's header.
+    return _(text) if text else text
+
+
+def described_type(info: dict) -> dict:
+    """A report type as the reader sees it: ours are translated, a department's own show as configured."""
+    return {**info, "name": worded(info.get("name", "")), "description": worded(info.get("description", ""))}
 
 
 def site_url() -> str:
@@ -59,8 +74,8 @@ def screening_passed(token: str) -> bool:
 def screening():
     form = ReportScreeningForm()
     places = current_app.config["PORTAL_JURISDICTION_PLACES"]
-    form.place.choices = [SelectChoice("", "Choose one")] + [SelectChoice(place) for place in places] + [
-        SelectChoice(OUTSIDE_JURISDICTION, "Somewhere else, or not sure")]
+    form.place.choices = [SelectChoice("", _("Choose one"))] + [SelectChoice(place) for place in places] + [
+        SelectChoice(OUTSIDE_JURISDICTION, _("Somewhere else, or not sure"))]
     limit = current_app.config["PORTAL_REPORT_LOSS_LIMIT"]
     if not form.validate_on_submit():
         return render_template("public/reports/screening.html", form=form, loss_limit=limit), (
@@ -72,8 +87,10 @@ def screening():
         loss_over_limit=form.loss_over_limit.data == "yes", adult=form.adult.data == "yes")
     refusal = reports.screen(answers, places, current_app.config["PORTAL_JURISDICTION_ZIP_CODES"], limit)
     if refusal:
-        return render_template("public/reports/ineligible.html", refusal=refusal)
-    return render_template("public/reports/types.html", types=report_types(),
+        return render_template("public/reports/ineligible.html", refusal=refusal,
+                               reason=_(refusal.reason, **refusal.values))
+    types = {slug: described_type(info) for slug, info in report_types().items()}
+    return render_template("public/reports/types.html", types=types,
                            screening=sign(SCREENING_SALT, {"eligible": True}))
 
 
@@ -81,7 +98,7 @@ def render_report_form(form: ReportForm, report_type: str, notice: str | None = 
     current = terms.current_terms(date.today())
     form.terms_version.data = current.version if current else ""
     return render_template("public/reports/new.html", form=form, report_type=report_type,
-                           type_info=report_types()[report_type], terms=current, notice=notice,
+                           type_info=described_type(report_types()[report_type]), terms=current, notice=notice,
                            limits=upload_limits(), loss_limit=current_app.config["PORTAL_REPORT_LOSS_LIMIT"]), status
 
 
@@ -117,14 +134,14 @@ def new(report_type: str):
         receipt = reports.file_report(
             report_input(form, report_type), report_types(), current_app.config["PORTAL_REPORT_LOSS_LIMIT"],
             uploads_from(form.attachments.data), current_app.config["PORTAL_UPLOAD_FOLDER"], upload_limits(),
-            site_url(), current_app.config["PORTAL_TIMEZONE"], routing_settings())
+            site_url(), current_app.config["PORTAL_TIMEZONE"], routing_settings(), current_language())
     except InvalidInput as error:
         return render_report_form(form, report_type, show_error(form, error), 400)
     except StorageError:
         raise files_not_stored(lambda notice: render_report_form(form, report_type, notice, 503)) from None
     report = reports.get_report(receipt.report_public_id)
     return render_template("public/reports/receipt.html", report=report, receipt=receipt,
-                           type_info=report_types()[report_type])
+                           type_info=described_type(report_types()[report_type]), detail_name=reports.detail_name)
 
 
 def render_status(report, answer_form: ReportAnswerForm | None = None, status: int = 200, answered: bool = False,
@@ -133,8 +150,9 @@ def render_status(report, answer_form: ReportAnswerForm | None = None, status: i
     answer_form.reference.data = report.reference
     answer_form.email.data = report.reporter_email
     return render_template("public/reports/status.html", report=report, status_words=reports.STATUS_WORDS,
-                           answer_form=answer_form, answered=answered, notice=notice,
-                           type_info=report_types().get(report.report_type, {"name": report.report_type})), status
+                           answer_form=answer_form, answered=answered, notice=notice, detail_name=reports.detail_name,
+                           type_info=described_type(report_types().get(report.report_type,
+                                                                       {"name": report.report_type}))), status
 
 
 @bp.route("/status", methods=["GET", "POST"])
@@ -170,7 +188,7 @@ def answer():
     try:
         reports.answer_information_request(report, form.answer.data, site_url())
     except InvalidInput as error:
-        return render_status(report, form, 400, notice=str(error))
+        return render_status(report, form, 400, notice=in_words(error))
     return render_status(report, answered=True)
 
 
@@ -181,14 +199,14 @@ def submitted_reference() -> str:
 def limited_report_form(_limit):
     form = ReportForm()
     report_type = request.view_args.get("report_type", "other")
-    notice = LIMITED_NOTICE.format(phone=non_emergency_phone())
+    notice = _(LIMITED_NOTICE, phone=non_emergency_phone())
     return make_response(render_report_form(form, report_type if report_type in report_types() else "other",
                                             notice, 429))
 
 
 def limited_lookup(_limit):
     form = ReportLookupForm(formdata=None, reference=request.form.get("reference", "")[:40])
-    notice = LIMITED_NOTICE.format(phone=non_emergency_phone())
+    notice = _(LIMITED_NOTICE, phone=non_emergency_phone())
     return make_response((render_template("public/reports/lookup.html", form=form, notice=notice), 429))
 
 

@@ -7,14 +7,18 @@ These views never read the client address, user agent or cookies for anything bu
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from flask import Blueprint, Flask, current_app, make_response, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_limiter import Limiter
 from wtforms.fields.choices import SelectChoice
 
 from portal.exceptions import InvalidInput
 from portal.form_tokens import issue_form_token, read_form_token
+from portal.languages import N_, reworded
 from portal.public.form_support import (
     EXPIRED_NOTICE,
     csrf_expired,
@@ -29,24 +33,34 @@ from portal.public.form_support import (
 from portal.public.forms import TipCheckForm, TipForm, TipMessageForm
 from portal.security import no_store
 from portal.services import notices, terms, tips
+from portal.services.attachments import AttachmentReceipt
 from portal.services.passphrases import normalize_tip_number
 from portal.services.storage import StorageError
 from portal.services.tips import STATUS_WORDS, DuplicateSubmission
 
 bp = Blueprint("tips", __name__, url_prefix="/tips")
 
-NOT_SENT_NOTICE = "Your tip could not be sent. Please check the form and press Send again."
-TOO_FAST_NOTICE = "Please take a moment to read your tip over, then press Send again."
-LIMITED_NOTICE = (
+NOT_SENT_NOTICE = _l("Your tip could not be sent. Please check the form and press Send again.")
+TOO_FAST_NOTICE = _l("Please take a moment to read your tip over, then press Send again.")
+LIMITED_NOTICE = N_(
     "Too many tips have been sent from this connection in a short time, so this one was not sent. "
-    "Your text is kept below: please try again later, or call us on {phone}."
+    "Your text is kept below: please try again later, or call us on %(phone)s."
 )
-CHECK_LIMITED_NOTICE = "Too many attempts to open this tip. Please wait an hour and try again, or call us on {phone}."
-CHECK_FAILED = "That tip number and passphrase do not match a tip. Check both and try again."
+CHECK_LIMITED_NOTICE = N_("Too many attempts to open this tip. Please wait an hour and try again, or call us on "
+                          "%(phone)s.")
+CHECK_FAILED = _l("That tip number and passphrase do not match a tip. Check both and try again.")
 
 
 def category_choices() -> list[SelectChoice]:
-    return [SelectChoice(category.slug, category.name) for category in tips.list_categories()]
+    return [SelectChoice(category.slug, _(category.name)) for category in tips.list_categories()]
+
+
+def receipts_in_words(receipts: list[AttachmentReceipt] | None) -> list[AttachmentReceipt] | None:
+    """What the cleaning found, in the resident's language; the file's own type stays as it is."""
+    if receipts is None:
+        return None
+    return [replace(receipt, removed=[reworded(detail, _) for detail in receipt.removed],
+                    warning=_(receipt.warning) if receipt.warning else "") for receipt in receipts]
 
 
 def appeal_number(text: str | None) -> int | None:
@@ -54,7 +68,7 @@ def appeal_number(text: str | None) -> int | None:
 
 
 def render_tip_form(form: TipForm, notice: str | None = None, status: int = 200):
-    form.category.choices = [SelectChoice("", "Choose one")] + category_choices()
+    form.category.choices = [SelectChoice("", _("Choose one"))] + category_choices()
     current = terms.current_terms(date.today())
     form.terms_version.data = current.version if current else ""
     if read_form_token(form.form_token.data or "") is None:
@@ -108,7 +122,8 @@ def new():
         raise files_not_stored(lambda notice: render_tip_form(form, notice, 503)) from None
     except DuplicateSubmission as duplicate:
         return render_template("public/tips/receipt.html", receipt=None, tip_number=duplicate.tip_number)
-    return render_template("public/tips/receipt.html", receipt=receipt, tip_number=receipt.tip_number)
+    return render_template("public/tips/receipt.html", receipt=receipt, tip_number=receipt.tip_number,
+                           receipts=receipts_in_words(receipt.attachments))
 
 
 def render_check_form(form: TipCheckForm, notice: str | None = None, status: int = 200):
@@ -120,8 +135,9 @@ def render_status(tip, passphrase: str, message_form: TipMessageForm | None = No
     message_form = message_form or TipMessageForm(formdata=None)
     message_form.tip_number.data = tip.tip_number
     message_form.passphrase.data = passphrase
-    return render_template("public/tips/status.html", tip=tip, status_words=STATUS_WORDS,
-                           message_form=message_form, receipts=receipts, limits=upload_limits()), status
+    return render_template("public/tips/status.html", tip=tip, status_word=_(STATUS_WORDS[tip.status]),
+                           category_name=_(tip.category.name), message_form=message_form,
+                           receipts=receipts_in_words(receipts), limits=upload_limits()), status
 
 
 @bp.route("/check", methods=["GET", "POST"])
@@ -177,19 +193,19 @@ def submitted_tip_number() -> str:
 
 def limited_tip_form(_limit) -> object:
     form = TipForm()
-    return make_response(render_tip_form(form, LIMITED_NOTICE.format(phone=non_emergency_phone()), 429))
+    return make_response(render_tip_form(form, _(LIMITED_NOTICE, phone=non_emergency_phone()), 429))
 
 
 def limited_check_form(_limit) -> object:
     form = TipCheckForm(formdata=None, tip_number=request.form.get("tip_number", "")[:40])
-    return make_response(render_check_form(form, CHECK_LIMITED_NOTICE.format(phone=non_emergency_phone()), 429))
+    return make_response(render_check_form(form, _(CHECK_LIMITED_NOTICE, phone=non_emergency_phone()), 429))
 
 
 def limited_message_form(_limit) -> object:
     """The message is kept for a later try; nothing of the tip is shown, as nothing was checked."""
     form = TipMessageForm()
     return make_response((render_template("public/tips/message_limited.html", message_form=form,
-                                          notice=CHECK_LIMITED_NOTICE.format(phone=non_emergency_phone())), 429))
+                                          notice=_(CHECK_LIMITED_NOTICE, phone=non_emergency_phone())), 429))
 
 
 def limit_tip_requests(app: Flask, limiter: Limiter) -> None:

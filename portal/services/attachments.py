@@ -11,6 +11,7 @@ from typing import Any
 
 from portal.exceptions import InvalidInput
 from portal.extensions import db
+from portal.languages import N_, Wording
 from portal.models import Attachment
 from portal.services import storage
 from portal.services.metadata import CleanedFile, UnacceptableFile, clean_upload
@@ -58,19 +59,23 @@ def clean_uploads(uploads: Sequence[Upload], limits: UploadLimits) -> list[Clean
     """Clean every file or refuse the lot, naming the file at fault."""
     present = [upload for upload in uploads if upload.data or upload.filename]
     if len(present) > limits.max_files:
-        raise InvalidInput(f"Please attach at most {limits.max_files} files.", "attachments")
+        raise InvalidInput("Please attach at most %(limit)s files.", "attachments", limit=limits.max_files)
     if sum(len(upload.data) for upload in present) > limits.max_total_bytes:
-        raise InvalidInput(f"Together the files are larger than {megabytes(limits.max_total_bytes)} MB. "
-                           "Please send fewer or smaller files.", "attachments")
+        raise InvalidInput("Together the files are larger than %(limit)s MB. Please send fewer or smaller files.",
+                           "attachments", limit=megabytes(limits.max_total_bytes))
     cleaned = []
     for position, upload in enumerate(present, start=1):
-        label = f"File {position} ({upload.filename})" if upload.filename else f"File {position}"
+        file = {"position": position, "name": upload.filename}
         if len(upload.data) > limits.max_file_bytes:
-            raise InvalidInput(f"{label} is larger than {megabytes(limits.max_file_bytes)} MB.", "attachments")
+            raise InvalidInput(N_("File %(position)s (%(name)s) is larger than %(limit)s MB.") if upload.filename
+                               else N_("File %(position)s is larger than %(limit)s MB."), "attachments",
+                               limit=megabytes(limits.max_file_bytes), **file)
         try:
             cleaned.append(clean_upload(upload.data))
         except UnacceptableFile as reason:
-            raise InvalidInput(f"{label} {reason}", "attachments") from None
+            raise InvalidInput(N_("File %(position)s (%(name)s) %(reason)s") if upload.filename
+                               else N_("File %(position)s %(reason)s"), "attachments",
+                               reason=Wording(reason.args[0]), **file) from None
     return cleaned
 
 

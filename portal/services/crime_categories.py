@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from portal.languages import N_
+
 
 @dataclass(frozen=True)
 class Category:
@@ -21,27 +23,30 @@ class Category:
 
 
 CATEGORIES: tuple[Category, ...] = (
-    Category("sex-offense", "Sexual offense", ("sex", "rape", "sodomy", "indecent", "prostitut", "human trafficking",
-                                               "commercialized vice", "lewd", "obscen", "peeping")),
-    Category("juvenile", "Offense involving a minor", ("child", "juvenile", "minor", "delinquency")),
-    Category("domestic", "Domestic violence", ("domestic", "family offense", "against the family", "spouse",
-                                               "dating relationship", "order of protection")),
-    Category("homicide", "Homicide", ("homicide", "murder", "manslaughter")),
-    Category("robbery", "Robbery", ("robbery",)),
-    Category("assault", "Assault", ("assault", "battery", "intimidation", "stalking", "threat", "kidnap")),
-    Category("burglary", "Burglary", ("burglary", "breaking and entering")),
-    Category("vehicle-theft", "Vehicle theft", ("motor vehicle theft", "vehicle theft", "stolen vehicle",
-                                                "auto theft", "recovered vehicle")),
-    Category("fraud", "Fraud", ("fraud", "deceptive", "forgery", "counterfeit", "embezzle", "identity", "bad check")),
-    Category("theft", "Theft", ("theft", "larceny", "shoplift", "stolen property", "pickpocket", "purse snatch")),
-    Category("vandalism", "Vandalism", ("vandalism", "criminal damage", "malicious mischief", "arson", "graffiti",
-                                        "criminal mischief")),
-    Category("drugs", "Drugs", ("narcotic", "drug", "controlled substance", "cannabis", "marijuana")),
-    Category("weapons", "Weapons", ("weapon", "firearm", "concealed carry", "gun")),
-    Category("traffic", "Traffic and DUI", ("traffic", "driving under", "dui", "vehicle code", "hit and run")),
-    Category("disorder", "Public order", ("disorderly", "public peace", "liquor", "drunk", "trespass", "gambling",
-                                          "vagrancy", "loitering", "interference", "obstruct", "noise")),
-    Category("other", "Other", ()),
+    Category("sex-offense", N_("Sexual offense"), ("sex", "rape", "sodomy", "indecent", "prostitut",
+                                                   "human trafficking", "commercialized vice", "lewd", "obscen",
+                                                   "peeping")),
+    Category("juvenile", N_("Offense involving a minor"), ("child", "juvenile", "minor", "delinquency")),
+    Category("domestic", N_("Domestic violence"), ("domestic", "family offense", "against the family", "spouse",
+                                                   "dating relationship", "order of protection")),
+    Category("homicide", N_("Homicide"), ("homicide", "murder", "manslaughter")),
+    Category("robbery", N_("Robbery"), ("robbery",)),
+    Category("assault", N_("Assault"), ("assault", "battery", "intimidation", "stalking", "threat", "kidnap")),
+    Category("burglary", N_("Burglary"), ("burglary", "breaking and entering")),
+    Category("vehicle-theft", N_("Vehicle theft"), ("motor vehicle theft", "vehicle theft", "stolen vehicle",
+                                                    "auto theft", "recovered vehicle")),
+    Category("fraud", N_("Fraud"), ("fraud", "deceptive", "forgery", "counterfeit", "embezzle", "identity",
+                                    "bad check")),
+    Category("theft", N_("Theft"), ("theft", "larceny", "shoplift", "stolen property", "pickpocket", "purse snatch")),
+    Category("vandalism", N_("Vandalism"), ("vandalism", "criminal damage", "malicious mischief", "arson", "graffiti",
+                                            "criminal mischief")),
+    Category("drugs", N_("Drugs"), ("narcotic", "drug", "controlled substance", "cannabis", "marijuana")),
+    Category("weapons", N_("Weapons"), ("weapon", "firearm", "concealed carry", "gun")),
+    Category("traffic", N_("Traffic and DUI"), ("traffic", "driving under", "dui", "vehicle code", "hit and run")),
+    Category("disorder", N_("Public order"), ("disorderly", "public peace", "liquor", "drunk", "trespass",
+                                              "gambling", "vagrancy", "loitering", "interference", "obstruct",
+                                              "noise")),
+    Category("other", N_("Other"), ()),
 )
 
 BY_SLUG = {category.slug: category for category in CATEGORIES}

@@ -11,8 +11,11 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
+from babel.dates import format_date, format_datetime
+
+from portal.languages import DEFAULT_LANGUAGE, N_, catalog, format_number, regional, translate
 from portal.services.crime_data import CountRow
 
 # In the SVG's own units (its viewBox); the page scales the drawing to the column's width.
@@ -25,6 +28,15 @@ BOTTOM = 42
 MAX_X_TICKS = 4
 MAX_Y_STEPS = 4
 ALL = "all"
+# How a day reads on the crime pages, by language; the English ones are the wording the pages had
+# before they spoke Spanish: "Oct 6" under a bar, "October 6, 2025" in a sentence.
+DAY_PATTERNS = {
+    "label": {"en": "MMM d", "es": "d MMM"},
+    "week": {"en": "MMMM d", "es": "d 'de' MMMM"},
+    "day": {"en": "MMM d, y", "es": "d MMM y"},
+    "long": {"en": "MMMM d, y", "es": "d 'de' MMMM 'de' y"},
+    "time": {"en": "h:mm a", "es": "h:mm a"},
+}
 
 
 @dataclass(frozen=True)
@@ -92,11 +104,16 @@ def nice_step(largest: int) -> int:
     return next(step * power for step in (1, 2, 5, 10) if step * power >= rough)
 
 
-def week_label(week: date) -> str:
-    return f"{week:%b} {week.day}"
+def day_words(moment: date, style: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """A day (or a local time: it keeps its own time zone) as a reader of ``language`` says it."""
+    pattern = DAY_PATTERNS[style][language]
+    if isinstance(moment, datetime):
+        return format_datetime(moment, pattern, locale=regional(language))
+    return format_date(moment, pattern, locale=regional(language))
 
 
-def chart_of(key: str, title: str, counts: Mapping[date, int], weeks: list[date], partial: frozenset[date]) -> Chart:
+def chart_of(key: str, title: str, counts: Mapping[date, int], weeks: list[date], partial: frozenset[date],
+             language: str = DEFAULT_LANGUAGE) -> Chart:
     values = [counts.get(week, 0) for week in weeks]
     step = nice_step(max(values))
     steps = max(1, math.ceil(max(values) / step))
@@ -110,32 +127,42 @@ def chart_of(key: str, title: str, counts: Mapping[date, int], weeks: list[date]
         height = plot_height * value / ceiling
         bars.append(Bar(round(Chart.left + index * slot + gap / 2, 2), round(Chart.bottom - height, 2),
                         round(slot - gap, 2), round(height, 2), week, value, week in partial))
-    y_ticks = [Tick(round(Chart.bottom - plot_height * index / steps, 2), str(step * index))
+    y_ticks = [Tick(round(Chart.bottom - plot_height * index / steps, 2), format_number(step * index, language))
                for index in range(steps + 1)]
     shown = sorted({round(index * (len(weeks) - 1) / (MAX_X_TICKS - 1)) for index in range(MAX_X_TICKS)}
                    if len(weeks) > MAX_X_TICKS else range(len(weeks)))
-    x_ticks = [Tick(round(Chart.left + (index + 0.5) * slot, 2), week_label(weeks[index])) for index in shown]
-    return Chart(key, title, sum(values), bars, y_ticks, x_ticks, describe(title, values, weeks, partial))
+    x_ticks = [Tick(round(Chart.left + (index + 0.5) * slot, 2), day_words(weeks[index], "label", language))
+               for index in shown]
+    return Chart(key, title, sum(values), bars, y_ticks, x_ticks, describe(title, values, weeks, partial, language))
 
 
-def describe(title: str, values: list[int], weeks: list[date], partial: frozenset[date]) -> str:
+def describe(title: str, values: list[int], weeks: list[date], partial: frozenset[date],
+             language: str = DEFAULT_LANGUAGE) -> str:
+    """What a screen reader hears instead of the chart."""
+    words = catalog(language)
     total = sum(values)
-    weeks_text = "1 week" if len(weeks) == 1 else f"{len(weeks)} weeks"
-    text = (f"{title}: {total} incident{'' if total == 1 else 's'} in {weeks_text}, "
-            f"from the week of {weeks[0]:%B} {weeks[0].day}, {weeks[0].year} "
-            f"to the week of {weeks[-1]:%B} {weeks[-1].day}, {weeks[-1].year}.")
+    incidents = words.ngettext("%(num)s incident", "%(num)s incidents", total) % {
+        "num": format_number(total, language)}
+    weeks_text = words.ngettext("%(num)s week", "%(num)s weeks", len(weeks)) % {
+        "num": format_number(len(weeks), language)}
+    text = translate(language, N_("%(title)s: %(incidents)s in %(weeks)s, from the week of %(first)s to the week "
+                                  "of %(last)s."), title=title, incidents=incidents, weeks=weeks_text,
+                     first=day_words(weeks[0], "long", language), last=day_words(weeks[-1], "long", language))
     if total:
         peak = max(range(len(values)), key=lambda index: values[index])
-        text += f" Most in the week of {weeks[peak]:%B} {weeks[peak].day}: {values[peak]}."
+        text += " " + translate(language, N_("Most in the week of %(week)s: %(count)s."),
+                                week=day_words(weeks[peak], "week", language),
+                                count=format_number(values[peak], language))
     if partial:
-        text += " Outlined bars are weeks the window covers only in part."
+        text += " " + translate(language, N_("Outlined bars are weeks the window covers only in part."))
     return text
 
 
 def weekly_trend(rows: Iterable[CountRow], first_day: date, last_day: date, names: Mapping[str, str],
-                 top: int = 6) -> WeeklyTrend:
+                 top: int = 6, language: str = DEFAULT_LANGUAGE) -> WeeklyTrend:
     """Charts of the window's weeks: all categories together, then the ``top`` busiest categories.
-    Rows must be grouped by category and week; weeks without a row count as zero."""
+    Rows must be grouped by category and week; weeks without a row count as zero. ``names`` are the
+    categories' names already in ``language``."""
     weeks = weeks_between(first_day, last_day)
     partial = frozenset(week for week in weeks if week < first_day or week + timedelta(days=6) > last_day)
     by_category: dict[str, dict[date, int]] = defaultdict(lambda: defaultdict(int))
@@ -146,9 +173,11 @@ def weekly_trend(rows: Iterable[CountRow], first_day: date, last_day: date, name
         by_category[row.category][row.week] += row.count
         every[row.week] += row.count
     ranked = sorted(by_category, key=lambda slug: (-sum(by_category[slug].values()), names.get(slug, slug)))
-    charts = [chart_of(ALL, "All categories", every, weeks, partial)]
-    charts += [chart_of(slug, names.get(slug, slug), by_category[slug], weeks, partial) for slug in ranked[:top]]
-    columns = ["All categories"] + [names.get(slug, slug) for slug in ranked]
+    every_name = translate(language, N_("All categories"))
+    charts = [chart_of(ALL, every_name, every, weeks, partial, language)]
+    charts += [chart_of(slug, names.get(slug, slug), by_category[slug], weeks, partial, language)
+               for slug in ranked[:top]]
+    columns = [every_name] + [names.get(slug, slug) for slug in ranked]
     table = [(week, [every.get(week, 0)] + [by_category[slug].get(week, 0) for slug in ranked]) for week in weeks]
     totals = [sum(every.values())] + [sum(by_category[slug].values()) for slug in ranked]
     first_year, last_year = weeks[0].year, weeks[-1].year

@@ -17,31 +17,33 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
 
+from portal.languages import N_, Wording
+
 IMAGE_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP", "image/gif": "PNG"}
 VIDEO_TYPES = {"video/mp4", "video/quicktime", "video/webm", "video/3gpp", "video/x-m4v"}
 PDF_TYPE = "application/pdf"
 MAX_IMAGE_PIXELS = 50_000_000
 
-VIDEO_WARNING = (
+VIDEO_WARNING = N_(
     "Videos are stored exactly as sent: the portal cannot remove their metadata, which may "
     "include where and when they were recorded and the device used."
 )
-PDF_WARNING = "Pictures and text inside the PDF are kept as they are."
+PDF_WARNING = N_("Pictures and text inside the PDF are kept as they are.")
 
 # EXIF tags worth naming to a tipster, by the words used on the receipt.
 EXIF_WORDS = {
-    0x010F: "camera make and model",
-    0x0110: "camera make and model",
-    0x0132: "date and time",
-    0x013B: "author or copyright",
-    0x8298: "author or copyright",
-    0x9C9D: "author or copyright",
-    0x0131: "editing software",
-    0x9003: "date and time",
-    0x9004: "date and time",
-    0xA431: "camera serial number",
-    0xA435: "camera serial number",
-    0xA420: "unique image ID",
+    0x010F: N_("camera make and model"),
+    0x0110: N_("camera make and model"),
+    0x0132: N_("date and time"),
+    0x013B: N_("author or copyright"),
+    0x8298: N_("author or copyright"),
+    0x9C9D: N_("author or copyright"),
+    0x0131: N_("editing software"),
+    0x9003: N_("date and time"),
+    0x9004: N_("date and time"),
+    0xA431: N_("camera serial number"),
+    0xA435: N_("camera serial number"),
+    0xA420: N_("unique image ID"),
 }
 GPS_IFD = 0x8825
 EXIF_IFD = 0x8769
@@ -49,12 +51,12 @@ EXIF_IFD = 0x8769
 NEUTRAL_EXIF = {GPS_IFD, EXIF_IFD, 0x0112, 0x011A, 0x011B, 0x0128, 0x0213, 0x9000, 0xA000, 0xA001, 0xA002, 0xA003}
 # Image.info keys that carry metadata, by the words used on the receipt.
 INFO_WORDS = {
-    "xmp": "XMP metadata",
-    "XML:com.adobe.xmp": "XMP metadata",
-    "photoshop": "IPTC metadata",
-    "comment": "comment",
-    "icc_profile": "colour profile",
-    "exif": "EXIF data",
+    "xmp": N_("XMP metadata"),
+    "XML:com.adobe.xmp": N_("XMP metadata"),
+    "photoshop": N_("IPTC metadata"),
+    "comment": N_("comment"),
+    "icc_profile": N_("colour profile"),
+    "exif": N_("EXIF data"),
 }
 # Technical PNG/GIF info that says nothing about a person.
 NEUTRAL_INFO = {"dpi", "gamma", "transparency", "aspect", "interlace", "progressive", "progression",
@@ -79,16 +81,16 @@ def describe_image_metadata(image: Image.Image) -> list[str]:
     found: list[str] = []
     exif = image.getexif()
     if exif.get_ifd(GPS_IFD) or GPS_IFD in exif:
-        found.append("GPS location")
+        found.append(N_("GPS location"))
     tags = set(exif) | set(exif.get_ifd(EXIF_IFD))
     found.extend(EXIF_WORDS[tag] for tag in sorted(tags) if tag in EXIF_WORDS)
     if tags - set(EXIF_WORDS) - NEUTRAL_EXIF:
-        found.append("other camera data")
+        found.append(N_("other camera data"))
     for key in image.info:
         if key in INFO_WORDS:
             found.append(INFO_WORDS[key])
         elif key not in NEUTRAL_INFO:
-            found.append("text fields")
+            found.append(N_("text fields"))
     return list(dict.fromkeys(word for word in found if word != "EXIF data" or not tags))
 
 
@@ -96,7 +98,7 @@ def clean_image(data: bytes, media_type: str) -> CleanedFile:
     try:
         with Image.open(io.BytesIO(data)) as image:
             if image.width * image.height > MAX_IMAGE_PIXELS:
-                raise UnacceptableFile("is too large an image (more than 50 megapixels).")
+                raise UnacceptableFile(N_("is too large an image (more than 50 megapixels)."))
             removed = describe_image_metadata(image)
             # Turn the picture the way the camera meant before the orientation tag is dropped.
             upright = ImageOps.exif_transpose(image)
@@ -106,7 +108,7 @@ def clean_image(data: bytes, media_type: str) -> CleanedFile:
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
         if isinstance(error, UnacceptableFile):
             raise
-        raise UnacceptableFile("could not be read as an image. Try saving it again as JPEG or PNG.") from None
+        raise UnacceptableFile(N_("could not be read as an image. Try saving it again as JPEG or PNG.")) from None
     output_format = IMAGE_TYPES[media_type]
     if output_format == "JPEG" and bare.mode == "RGBA":
         bare = bare.convert("RGB")
@@ -119,12 +121,12 @@ def clean_pdf(data: bytes) -> CleanedFile:
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
-            raise UnacceptableFile("is protected by a password. Please send it without the password.")
+            raise UnacceptableFile(N_("is protected by a password. Please send it without the password."))
         properties = sorted({str(key).lstrip("/").lower() for key, value in (reader.metadata or {}).items()
                              if str(value).strip()})
-        removed = [f"document properties ({', '.join(properties)})"] if properties else []
+        removed = [Wording("document properties (%(names)s)", names=", ".join(properties))] if properties else []
         if "/Metadata" in reader.trailer["/Root"]:
-            removed.append("XMP metadata")
+            removed.append(N_("XMP metadata"))
         writer = PdfWriter(clone_from=reader)
         writer.metadata = None
         writer.xmp_metadata = None
@@ -133,14 +135,14 @@ def clean_pdf(data: bytes) -> CleanedFile:
     except UnacceptableFile:
         raise
     except (PdfReadError, OSError, ValueError, KeyError, TypeError, RecursionError):
-        raise UnacceptableFile("could not be read as a PDF. Try saving or printing it to PDF again.") from None
+        raise UnacceptableFile(N_("could not be read as a PDF. Try saving or printing it to PDF again.")) from None
     return CleanedFile(buffer.getvalue(), PDF_TYPE, removed, PDF_WARNING)
 
 
 def clean_upload(data: bytes) -> CleanedFile:
     """The file to store, or ``UnacceptableFile`` saying why not."""
     if not data:
-        raise UnacceptableFile("is empty.")
+        raise UnacceptableFile(N_("is empty."))
     kind = filetype.guess(data)
     media_type = kind.mime if kind else ""
     if media_type in IMAGE_TYPES:
@@ -149,4 +151,4 @@ def clean_upload(data: bytes) -> CleanedFile:
         return clean_pdf(data)
     if media_type in VIDEO_TYPES:
         return CleanedFile(data, media_type, [], VIDEO_WARNING)
-    raise UnacceptableFile("is not a photo (JPEG, PNG, WebP, GIF), a video (MP4, MOV, WebM) or a PDF.")
+    raise UnacceptableFile(N_("is not a photo (JPEG, PNG, WebP, GIF), a video (MP4, MOV, WebM) or a PDF."))

@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from portal import sanitize
 from portal.exceptions import InvalidInput, NotFound, PermissionDenied
 from portal.extensions import db
+from portal.languages import DEFAULT_LANGUAGE, N_, translate
 from portal.models import Area, Notice, NoticeEvent, NoticeState, NoticeType, StaffRole, StaffUser
 from portal.models.base import new_public_id
 from portal.services import attachments, audit, publishing_policy, storage
@@ -32,13 +33,21 @@ EMERGENCY = frozenset({NoticeType.WEATHER_EMERGENCY, NoticeType.MISSING_PERSON})
 APPEALS = frozenset({NoticeType.MISSING_PERSON, NoticeType.WANTED_PERSON})
 
 TYPE_NAMES = {
-    NoticeType.ROAD_CLOSURE: "Road closure",
-    NoticeType.SPECIAL_EVENT: "Special event",
-    NoticeType.WEATHER_EMERGENCY: "Weather emergency",
-    NoticeType.MISSING_PERSON: "Missing or endangered person",
-    NoticeType.WANTED_PERSON: "Wanted person / appeal for information",
-    NoticeType.EMPLOYMENT: "Employment opportunity",
-    NoticeType.GENERAL: "General notice",
+    NoticeType.ROAD_CLOSURE: N_("Road closure"),
+    NoticeType.SPECIAL_EVENT: N_("Special event"),
+    NoticeType.WEATHER_EMERGENCY: N_("Weather emergency"),
+    NoticeType.MISSING_PERSON: N_("Missing or endangered person"),
+    NoticeType.WANTED_PERSON: N_("Wanted person / appeal for information"),
+    NoticeType.EMPLOYMENT: N_("Employment opportunity"),
+    NoticeType.GENERAL: N_("General notice"),
+}
+# How the public pages name an author's role ("Posted by ..., supervisor").
+ROLE_NAMES = {
+    StaffRole.ADMIN: N_("admin"),
+    StaffRole.SUPERVISOR: N_("supervisor"),
+    StaffRole.INVESTIGATOR: N_("investigator"),
+    StaffRole.COMMUNICATIONS: N_("communications"),
+    StaffRole.RECORDS: N_("records"),
 }
 # CAP 1.2 value lists, in the order the form offers them.
 SEVERITIES = ("Extreme", "Severe", "Moderate", "Minor", "Unknown")
@@ -457,11 +466,11 @@ def published_versions(notice: Notice) -> list[NoticeEvent]:
     return [event for event in notice.events if event.message_type]
 
 
-def share_text(notice: Notice, url: str) -> str:
+def share_text(notice: Notice, url: str, language: str = DEFAULT_LANGUAGE) -> str:
     """Ready to paste into a post: type, title and as much of the summary as fits, then the link."""
-    head = f"{TYPE_NAMES[notice.notice_type]}: {notice.title}"
+    head = f"{translate(language, TYPE_NAMES[notice.notice_type])}: {notice.title}"
     if notice.state == NoticeState.CANCELLED:
-        head = f"Cancelled: {head}"
+        head = translate(language, N_("Cancelled: %(notice)s"), notice=head)
     room = SHARE_LIMIT - len(url) - 1
     text = f"{head}. {notice.summary}"
     if len(text) > room:

@@ -6,19 +6,20 @@ same transaction (see services.outbox).
 
 from __future__ import annotations
 
+import functools
 import hmac
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from portal import sanitize
 from portal.exceptions import InvalidInput, NotFound, PermissionDenied
 from portal.extensions import db
+from portal.languages import N_, format_local, known_language, translate
 from portal.models import (
     Report,
     ReportItem,
@@ -35,12 +36,22 @@ from portal.services.attachments import AttachmentReceipt, Upload, UploadLimits
 log = logging.getLogger(__name__)
 
 STATUS_WORDS = {
-    ReportStatus.SUBMITTED: "Submitted, waiting for review",
-    ReportStatus.UNDER_REVIEW: "Under review",
-    ReportStatus.APPROVED: "Approved: an official case was opened",
-    ReportStatus.REJECTED: "Not accepted",
-    ReportStatus.MORE_INFO_NEEDED: "More information needed from you",
+    ReportStatus.SUBMITTED: N_("Submitted, waiting for review"),
+    ReportStatus.UNDER_REVIEW: N_("Under review"),
+    ReportStatus.APPROVED: N_("Approved: an official case was opened"),
+    ReportStatus.REJECTED: N_("Not accepted"),
+    ReportStatus.MORE_INFO_NEEDED: N_("More information needed from you"),
 }
+# What the reporter reads for each type-specific answer (Report.details keys).
+DETAIL_NAMES = {
+    "vehicle_year": N_("Vehicle year"), "vehicle_make": N_("Vehicle make"), "vehicle_model": N_("Vehicle model"),
+    "vehicle_colour": N_("Vehicle colour"), "vehicle_plate": N_("Vehicle plate"),
+    "vehicle_plate_state": N_("Vehicle plate state"), "amount_lost": N_("Amount lost"),
+    "payment_method": N_("Payment method"), "offender_contact": N_("Offender contact"),
+    "accounts_affected": N_("Accounts affected"), "caller_numbers": N_("Caller numbers"),
+    "times_contacted": N_("Times contacted"),
+}
+NOT_MONITORED = N_("This mailbox is not monitored. In an emergency call 911.")
 # Which status may follow which; anything else is refused.
 TRANSITIONS = {
     ReportStatus.SUBMITTED: {ReportStatus.UNDER_REVIEW, ReportStatus.APPROVED, ReportStatus.REJECTED,
@@ -67,10 +78,14 @@ class ScreeningAnswers:
 
 @dataclass(frozen=True)
 class Ineligible:
-    """Why a report cannot be taken online, and whom to call instead."""
+    """Why a report cannot be taken online, and whom to call instead.
+
+    ``reason`` is English with ``%(name)s`` for ``values``: the view words it in the reader's language.
+    """
 
     reason: str
     call: str  # "emergency" or "non_emergency"
+    values: Mapping[str, object] = field(default_factory=dict)
 
 
 OUTSIDE_JURISDICTION = "__elsewhere__"
@@ -88,26 +103,31 @@ def screen(answers: ScreeningAnswers, places: Sequence[str], zip_codes: Sequence
            loss_limit: int) -> Ineligible | None:
     """The first rule the answers break, or None when the report can be filed online."""
     if answers.emergency:
-        return Ineligible("Someone may be in danger or the crime is happening now: call 911 straight away.",
+        return Ineligible(N_("Someone may be in danger or the crime is happening now: call 911 straight away."),
                           "emergency")
     if not within_jurisdiction(answers.place, answers.zip_code, places, zip_codes):
-        return Ineligible("We can only take reports of crimes that happened in our jurisdiction. Please contact "
-                          "the police department where it happened; if you are not sure which, call us.",
+        return Ineligible(N_("We can only take reports of crimes that happened in our jurisdiction. Please contact "
+                             "the police department where it happened; if you are not sure which, call us."),
                           "non_emergency")
+    # Whole sentences, not a reason slotted into one: a translation may need to reorder them.
     officer_reasons = [
-        (answers.known_suspect, "you know who did it or can describe them"),
-        (answers.evidence, "there is evidence an officer should collect"),
-        (answers.injury, "someone was hurt"),
-        (answers.weapon, "a weapon was involved or a firearm was taken"),
-        (answers.loss_over_limit, f"the loss is more than ${loss_limit:,}"),
+        (answers.known_suspect, N_("An officer needs to take this report because you know who did it or can "
+                                   "describe them. Please call the non-emergency line and an officer will help you.")),
+        (answers.evidence, N_("An officer needs to take this report because there is evidence an officer should "
+                              "collect. Please call the non-emergency line and an officer will help you.")),
+        (answers.injury, N_("An officer needs to take this report because someone was hurt. Please call the "
+                            "non-emergency line and an officer will help you.")),
+        (answers.weapon, N_("An officer needs to take this report because a weapon was involved or a firearm was "
+                            "taken. Please call the non-emergency line and an officer will help you.")),
+        (answers.loss_over_limit, N_("An officer needs to take this report because the loss is more than "
+                                     "$%(limit)s. Please call the non-emergency line and an officer will help you.")),
     ]
     for applies, reason in officer_reasons:
         if applies:
-            return Ineligible(f"An officer needs to take this report because {reason}. "
-                              "Please call the non-emergency line and an officer will help you.", "non_emergency")
+            return Ineligible(reason, "non_emergency", {"limit": f"{loss_limit:,}"})
     if not answers.adult:
-        return Ineligible("Online reports must be made by an adult, or by a parent or guardian for a child. "
-                          "Please ask a parent or guardian to report it, or call us.", "non_emergency")
+        return Ineligible(N_("Online reports must be made by an adult, or by a parent or guardian for a child. "
+                             "Please ask a parent or guardian to report it, or call us."), "non_emergency")
     return None
 
 
@@ -167,53 +187,72 @@ def record_status(report: Report, to_status: ReportStatus, now: datetime, staff_
                                              staff_user_id=staff_user_id, note=note, created_at=now))
     report.status = to_status
     report.status_changed_at = now
-    outbox.queue_email(report.reporter_email, f"Your report {report.reference}: {STATUS_WORDS[to_status]}",
+    say = in_language(report)
+    outbox.queue_email(report.reporter_email, say(N_("Your report %(reference)s: %(status)s"),
+                                                  reference=report.reference, status=say(STATUS_WORDS[to_status])),
                        status_email_body(report, site_url), now)
 
 
+def in_language(report: Report) -> Callable[..., str]:
+    """Words for the reporter, in the language the report was filed in (however long ago, whoever acts)."""
+    return functools.partial(translate, report.language)
+
+
+def detail_name(key: str) -> str:
+    """The English name of a type-specific answer; a key with none reads as its words."""
+    return DETAIL_NAMES.get(key, key.replace("_", " ").capitalize())
+
+
 def status_email_body(report: Report, site_url: str) -> str:
-    lines = [f"Hello {report.reporter_name},", "",
-             f"The status of your online report {report.reference} is now: {STATUS_WORDS[report.status]}."]
+    say = in_language(report)
+    lines = [say(N_("Hello %(name)s,"), name=report.reporter_name), "",
+             say(N_("The status of your online report %(reference)s is now: %(status)s."),
+                 reference=report.reference, status=say(STATUS_WORDS[report.status]))]
     if report.case_number:
-        lines.append(f"Official case number: {report.case_number}")
+        lines.append(say(N_("Official case number: %(case_number)s"), case_number=report.case_number))
     if report.status_message:
-        lines += ["", "Message from the department:", report.status_message]
+        lines += ["", say(N_("Message from the department:")), report.status_message]
     if report.status == ReportStatus.MORE_INFO_NEEDED:
-        lines += ["", "Please answer on the status page; reports left without an answer are closed and deleted."]
-    lines += ["", f"Check your report at {site_url}/reports/status with its reference and your e-mail address.",
-              "", "This mailbox is not monitored. In an emergency call 911."]
+        lines += ["", say(N_("Please answer on the status page; reports left without an answer are closed and "
+                             "deleted."))]
+    lines += ["", say(N_("Check your report at %(site_url)s/reports/status with its reference and your e-mail "
+                         "address."), site_url=site_url),
+              "", say(NOT_MONITORED)]
     return "\n".join(lines)
 
 
-def format_local(value: datetime, time_zone: str) -> str:
-    """A stored UTC time as the department's residents read it."""
-    return value.astimezone(ZoneInfo(time_zone)).strftime("%B %-d, %Y, %-I:%M %p")
-
-
 def copy_email_body(report: Report, type_name: str, site_url: str, time_zone: str) -> str:
-    lines = [f"Hello {report.reporter_name},", "",
-             f"We received your online report. Its reference is {report.reference}.",
-             "An officer will review it. You will get an e-mail each time its status changes.", "",
-             "A copy of your report:", f"Type: {type_name}",
-             f"When: {format_local(report.occurred_from, time_zone)}"
-             + (f" to {format_local(report.occurred_to, time_zone)}" if report.occurred_to else ""),
-             f"Where: {report.location}", "", report.narrative]
+    say = in_language(report)
+    start = format_local(report.occurred_from, time_zone, report.language)
+    when = (say(N_("When: %(start)s to %(end)s"), start=start,
+                end=format_local(report.occurred_to, time_zone, report.language))
+            if report.occurred_to else say(N_("When: %(start)s"), start=start))
+    lines = [say(N_("Hello %(name)s,"), name=report.reporter_name), "",
+             say(N_("We received your online report. Its reference is %(reference)s."), reference=report.reference),
+             say(N_("An officer will review it. You will get an e-mail each time its status changes.")), "",
+             say(N_("A copy of your report:")), say(N_("Type: %(type)s"), type=say(type_name)), when,
+             say(N_("Where: %(location)s"), location=report.location), "", report.narrative]
     for key, value in report.details.items():
-        lines.append(f"{key.replace('_', ' ').capitalize()}: {value}")
+        lines.append(f"{say(detail_name(key))}: {value}")
     for item in report.items:
-        lines.append(f"Item: {item.description}; brand {item.brand or '-'}; serial {item.serial_number or '-'}; "
-                     f"value {item.value if item.value is not None else '-'}")
-    lines += ["", f"Reported by {report.reporter_name}, {report.reporter_phone}, {report.reporter_address}",
-              "", f"Check its status at {site_url}/reports/status", "",
-              "This mailbox is not monitored. In an emergency call 911."]
+        lines.append(say(N_("Item: %(description)s; brand %(brand)s; serial %(serial)s; value %(value)s"),
+                         description=item.description, brand=item.brand or "-", serial=item.serial_number or "-",
+                         value=item.value if item.value is not None else "-"))
+    lines += ["", say(N_("Reported by %(name)s, %(phone)s, %(address)s"), name=report.reporter_name,
+                      phone=report.reporter_phone, address=report.reporter_address),
+              "", say(N_("Check its status at %(site_url)s/reports/status"), site_url=site_url), "",
+              say(NOT_MONITORED)]
     return "\n".join(lines)
 
 
 def file_report(entry: ReportInput, report_types: Mapping[str, Mapping[str, Any]], loss_limit: int,
                 uploads: Sequence[Upload], upload_folder: str, limits: UploadLimits, site_url: str,
-                time_zone: str, routing_settings: assignment.RoutingSettings,
+                time_zone: str, routing_settings: assignment.RoutingSettings, language: str,
                 now: datetime | None = None) -> ReportReceipt:
-    """Store the report, its items and files, and queue the reporter's copy, in one unit of work."""
+    """Store the report, its items and files, and queue the reporter's copy, in one unit of work.
+
+    ``language`` is the one the report was filed in: every e-mail about it is worded in it.
+    """
     now = now or datetime.now(timezone.utc)
     report_type = report_types.get(entry.report_type)
     if report_type is None:
@@ -230,8 +269,8 @@ def file_report(entry: ReportInput, report_types: Mapping[str, Mapping[str, Any]
         raise InvalidInput("Please describe at least one item.", "items")
     total = sum((item.value or Decimal(0)) for item in items) + Decimal(entry.details.get("amount_lost") or 0)
     if total > loss_limit:
-        raise InvalidInput(f"The total loss is more than ${loss_limit:,}, so an officer needs to take this report. "
-                           "Please call the non-emergency line.", "items")
+        raise InvalidInput("The total loss is more than $%(limit)s, so an officer needs to take this report. "
+                           "Please call the non-emergency line.", "items", limit=f"{loss_limit:,}")
     email = entry.reporter_email.strip()
     report = Report(
         reference=new_reference(), report_type=entry.report_type, status=ReportStatus.SUBMITTED,
@@ -243,7 +282,7 @@ def file_report(entry: ReportInput, report_types: Mapping[str, Mapping[str, Any]
         reporter_email=sanitize.plain_text(email, Report.MAX_EMAIL, "reporter_email"),
         reporter_phone=sanitize.plain_text(entry.reporter_phone, Report.MAX_PHONE, "reporter_phone"),
         reporter_address=sanitize.plain_text(entry.reporter_address, Report.MAX_ADDRESS, "reporter_address"),
-        status_changed_at=now, created_at=now,
+        language=known_language(language), status_changed_at=now, created_at=now,
         items=[ReportItem(description=sanitize.plain_text(item.description, ReportItem.MAX_TEXT, "items"),
                           brand=sanitize.plain_text(item.brand, ReportItem.MAX_TEXT, "items"),
                           serial_number=sanitize.plain_text(item.serial_number, ReportItem.MAX_TEXT, "items"),
@@ -254,7 +293,8 @@ def file_report(entry: ReportInput, report_types: Mapping[str, Mapping[str, Any]
     db.session.add(report)
     assignment.route_submission(routing.SubmissionFacts("report", report.report_type, report.narrative, report.location),
                               routing_settings, now, report=report)
-    outbox.queue_email(email, f"Your report {report.reference} was received",
+    outbox.queue_email(email, in_language(report)(N_("Your report %(reference)s was received"),
+                                                  reference=report.reference),
                        copy_email_body(report, report_type["name"], site_url, time_zone), now)
     with attachments.files_with_transaction(upload_folder) as written:
         receipts = attachments.store_cleaned_files(cleaned, upload_folder, now, written, report=report)
@@ -315,6 +355,17 @@ def change_report_status(public_id: str, staff_user_id: int, to_status: ReportSt
     return report
 
 
+def closed_email_body(report: Report, site_url: str) -> str:
+    say = in_language(report)
+    return "\n".join([
+        say(N_("Hello %(name)s,"), name=report.reporter_name), "",
+        say(N_("We asked for more information about your online report %(reference)s and did not receive an "
+               "answer, so the report has been closed and deleted."), reference=report.reference),
+        say(N_("If you still want to report it, file a new report at %(site_url)s/reports/screening or call us."),
+            site_url=site_url),
+        "", say(NOT_MONITORED)])
+
+
 def expire_unanswered_reports(max_age: timedelta, upload_folder: str, site_url: str,
                               now: datetime | None = None) -> int:
     """Delete reports left waiting for the reporter too long, telling each reporter; returns how many."""
@@ -324,11 +375,9 @@ def expire_unanswered_reports(max_age: timedelta, upload_folder: str, site_url: 
     files = [attachment.stored_name for report in stale for attachment in report.attachments]
     for report in stale:
         outbox.queue_email(
-            report.reporter_email, f"Your report {report.reference} was closed",
-            f"Hello {report.reporter_name},\n\nWe asked for more information about your online report "
-            f"{report.reference} and did not receive an answer, so the report has been closed and deleted.\n"
-            f"If you still want to report it, file a new report at {site_url}/reports/screening or call us.\n\n"
-            "This mailbox is not monitored. In an emergency call 911.", now)
+            report.reporter_email,
+            in_language(report)(N_("Your report %(reference)s was closed"), reference=report.reference),
+            closed_email_body(report, site_url), now)
         audit.record("report.expired", "retention schedule", target=report.public_id)
     ids = [report.id for report in stale]
     items = db.select(WorkItem.id).where(WorkItem.report_id.in_(ids))

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from portal import sanitize
 from portal.exceptions import InvalidInput, NotFound
 from portal.extensions import db
+from portal.languages import N_
 from portal.models import MessageAuthor, TermsVersion, Tip, TipCategory, TipMessage, TipStatus
 from portal.services import assignment, attachments, notices, passphrases, routing
 from portal.services.attachments import AttachmentReceipt, Upload, UploadLimits
@@ -29,18 +30,18 @@ log = logging.getLogger(__name__)
 TIME_ROUNDING = timedelta(minutes=15)
 COORDINATE_STEP = Decimal("0.000001")
 DEFAULT_CATEGORIES = [
-    ("missing-persons", "Missing persons"),
-    ("wanted-persons", "Wanted persons"),
-    ("gang-activity", "Gang activity"),
-    ("online-crime", "Crimes committed online (cyberbullying, cyberstalking)"),
-    ("photos-videos", "Photos or videos of a crime"),
-    ("drugs", "Drugs"),
-    ("other", "Other"),
+    ("missing-persons", N_("Missing persons")),
+    ("wanted-persons", N_("Wanted persons")),
+    ("gang-activity", N_("Gang activity")),
+    ("online-crime", N_("Crimes committed online (cyberbullying, cyberstalking)")),
+    ("photos-videos", N_("Photos or videos of a crime")),
+    ("drugs", N_("Drugs")),
+    ("other", N_("Other")),
 ]
 STATUS_WORDS = {
-    TipStatus.RECEIVED: "Received",
-    TipStatus.UNDER_REVIEW: "Under review",
-    TipStatus.CLOSED: "Closed",
+    TipStatus.RECEIVED: N_("Received"),
+    TipStatus.UNDER_REVIEW: N_("Under review"),
+    TipStatus.CLOSED: N_("Closed"),
 }
 
 

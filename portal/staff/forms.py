@@ -103,7 +103,8 @@ class QueueFilterForm(FlaskForm):
 
 
 class NoteForm(FlaskForm):
-    body = TextAreaField("Internal note (never shown to the tipster or reporter)",
+    # Its own id: a tip's page also has the reply form, whose field is named body too.
+    body = TextAreaField("Internal note (never shown to the tipster or reporter)", id="note_body",
                          validators=[DataRequired(), Length(max=10_000)])
 
 

@@ -9,11 +9,41 @@
     return;
   }
   var settings = holder.dataset;
+  // The page hands over its language's sentences, with {name} where a value goes; a page without
+  // them (or with a part missing) reads these English ones.
+  var ENGLISH = {
+    loading: "Loading the incidents in this view…",
+    none: "No incidents with a place on the map in this view. Zoom out, or widen the filter above.",
+    shown: {
+      one: "{count} incident with a place in this view. A circle with a number groups nearby ones: select it " +
+        "to zoom in. Sensitive offenses are not shown at a point.",
+      other: "{count} incidents with a place in this view. A circle with a number groups nearby ones: select it " +
+        "to zoom in. Sensitive offenses are not shown at a point."
+    },
+    newest: "The newest {shown} incidents with a place in this view are shown, of about {total}. " +
+      "Choose fewer days to see the others.",
+    cells: {
+      one: "{count} incident in this view, too many to show one by one: the numbers count them in squares of " +
+        "about {metres} m. Zoom in to see single incidents.",
+      other: "{count} incidents in this view, too many to show one by one: the numbers count them in squares of " +
+        "about {metres} m. Zoom in to see single incidents."
+    },
+    cellTitle: {
+      one: "{count} incident in this area: select to zoom in",
+      other: "{count} incidents in this area: select to zoom in"
+    },
+    cellLabel: { one: "incident here: zoom in", other: "incidents here: zoom in" },
+    failed: "The map could not load the incidents just now. The table has the same ones.",
+    noPlace: "No usable location"
+  };
+  var words = Object.assign({}, ENGLISH, readJSON(settings.words));
+  // The API names categories in English; the page names them in its language.
+  var categoryNames = readJSON(settings.categories);
   var status = document.querySelector("[data-crime-map-status]");
   var maxPoints = Number(settings.maxPoints);
   // The API's largest page.
   var pageSize = Math.min(1000, maxPoints);
-  var when = new Intl.DateTimeFormat("en-US", {
+  var when = new Intl.DateTimeFormat(settings.locale || "en-US", {
     timeZone: settings.timezone, dateStyle: "medium", timeStyle: "short"
   });
 
@@ -39,8 +69,26 @@
     status.textContent = text;
   }
 
-  function plural(count, word) {
-    return count + " " + word + (count === 1 ? "" : "s");
+  function readJSON(text) {
+    try {
+      return JSON.parse(text || "{}") || {};
+    } catch (error) {
+      return {};
+    }
+  }
+
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (placeholder, name) {
+      return name in values ? String(values[name]) : placeholder;
+    });
+  }
+
+  function counted(forms, count, values) {
+    return fill(count === 1 ? forms.one : forms.other, Object.assign({ count: count }, values));
+  }
+
+  function categoryOf(properties) {
+    return categoryNames[properties.category] || properties.category_name;
   }
 
   function withQuery(path, extra) {
@@ -76,9 +124,9 @@
   function popupOf(properties) {
     var box = document.createElement("div");
     box.className = "crime-popup";
-    addText(addText(box, "p", ""), "strong", properties.category_name);
+    addText(addText(box, "p", ""), "strong", categoryOf(properties));
     addText(box, "p", when.format(new Date(properties.occurred_at)));
-    addText(box, "p", properties.block || "No usable location");
+    addText(box, "p", properties.block || words.noPlace);
     addText(box, "p", properties.offense);
     return box;
   }
@@ -86,7 +134,7 @@
   function markerOf(feature) {
     var properties = feature.properties;
     var coordinates = feature.geometry.coordinates;
-    var label = properties.category_name + ", " + when.format(new Date(properties.occurred_at));
+    var label = categoryOf(properties) + ", " + when.format(new Date(properties.occurred_at));
     return L.marker([coordinates[1], coordinates[0]], { title: label, alt: label, keyboard: true })
       .bindPopup(function () { return popupOf(properties); });
   }
@@ -117,13 +165,11 @@
     var complete = features.length < maxPoints;
     drawnBounds = complete ? bounds : null;
     if (!features.length) {
-      say("No incidents with a place on the map in this view. Zoom out, or widen the filter above.");
+      say(words.none);
     } else if (complete) {
-      say(plural(features.length, "incident") + " with a place in this view. A circle with a number groups " +
-        "nearby ones: select it to zoom in. Sensitive offenses are not shown at a point.");
+      say(counted(words.shown, features.length));
     } else {
-      say("The newest " + features.length + " incidents with a place in this view are shown, of about " + total +
-        ". Choose fewer days to see the others.");
+      say(fill(words.newest, { shown: features.length, total: total }));
     }
   }
 
@@ -136,15 +182,14 @@
       L.rectangle(bounds, { color: "#0b3d91", weight: 1, fillOpacity: 0.08, interactive: false }).addTo(cells);
       var label = document.createElement("span");
       label.textContent = String(cell.count);
-      addText(label, "span", " incidents here: zoom in").className = "visually-hidden";
+      addText(label, "span", " " + counted(words.cellLabel, cell.count)).className = "visually-hidden";
       var size = cell.count > 999 ? 48 : 36;
       L.marker(bounds.getCenter(), {
         icon: L.divIcon({ html: label, className: "crime-cell-count", iconSize: [size, size] }),
-        title: plural(cell.count, "incident") + " in this area: select to zoom in", keyboard: true
+        title: counted(words.cellTitle, cell.count), keyboard: true
       }).on("click", function () { map.fitBounds(bounds); }).addTo(cells);
     });
-    say(plural(total, "incident") + " in this view, too many to show one by one: the numbers count them in " +
-      "squares of about " + data.cell_metres + " m. Zoom in to see single incidents.");
+    say(counted(words.cells, total, { metres: data.cell_metres }));
   }
 
   // Whether the view is wider or taller than a few of the squares that incidents are counted in.
@@ -165,7 +210,7 @@
     // A margin around the view, so that small moves stay inside what is drawn.
     var bounds = map.getBounds().pad(0.2);
     var box = boxOf(bounds);
-    say("Loading the incidents in this view…");
+    say(words.loading);
     // The counts by area come first: cheap, and they tell whether the points fit on the map.
     getJSON(withQuery(settings.cells, "by=cell&bbox=" + box), signal).then(function (data) {
       if (mine !== generation) {
@@ -184,7 +229,7 @@
       });
     }).catch(function (error) {
       if (error.name !== "AbortError") {
-        say("The map could not load the incidents just now. The table has the same ones.");
+        say(words.failed);
       }
     });
   }

@@ -132,6 +132,25 @@ def test_unanswered_questions_are_flagged_and_answers_kept(reporter):
                                                                                      checked="")
 
 
+def test_a_form_sent_back_says_so_in_its_title_and_links_each_problem_to_its_field(reporter):
+    screened = reporter.client.post("/reports/screening", data={"emergency": "no", "place": "Deerfield"})
+    html = screened.get_data(as_text=True)
+    assert "<title>Error: Can you report this online? |" in html
+    [summary] = re.findall(r'<div class="errors-summary" role="alert">(.*?)</div>', html, re.S)
+    assert '<a href="#injury-0">' in summary and "Please answer yes or no." in summary
+    assert 'id="injury-0"' in html, "the link leads to the question's first answer"
+
+    form = reporter.file(narrative="", location="Deerfield library",
+                         **{"items-0-description": "Wallet", "items-0-value": "lots"})
+    html = form.get_data(as_text=True)
+    assert form.status_code == 400 and "<title>Error: Report: Theft |" in html
+    [summary] = re.findall(r'<div class="errors-summary" role="alert">(.*?)</div>', html, re.S)
+    links = dict(re.findall(r'<a href="#([\w-]+)">([^<]+)</a>', summary))
+    assert "narrative" in links and "items-0-value" in links, links
+    assert all(f'id="{field}"' in html for field in links)
+    assert "<title>Report: Theft |" in reporter.form_page("theft").get_data(as_text=True)
+
+
 def test_the_report_form_needs_a_passed_screening(reporter):
     for suffix in ("", "?screening=forged"):
         response = reporter.client.get(f"/reports/new/theft{suffix}")
