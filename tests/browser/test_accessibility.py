@@ -59,7 +59,7 @@ def test_no_public_page_has_a_wcag_violation(served_portal, browser, width, lang
     found = [problem for path in PUBLIC_PAGES
              for problem in check_page(page, served_portal.url, path, width, language)]
     context.close()
-    assert found == []
+    assert found == [], "\n".join(found)
 
 
 @pytest.mark.parametrize("width", [PHONE["width"], DESKTOP["width"]])
@@ -67,7 +67,7 @@ def test_no_staff_page_has_a_wcag_violation(served_portal, browser, width):
     page = staff_page(browser, served_portal, f"axe{width}@example.org", "admin")
     found = [problem for path in STAFF_PAGES for problem in check_page(page, served_portal.url, path, width)]
     page.context.close()
-    assert found == []
+    assert found == [], "\n".join(found)
 
 
 def test_the_check_finds_a_violation_when_there_is_one(served_portal, browser):

@@ -1,9 +1,11 @@
-"""Tip tests run with the minimum fill time off, except where a test turns it back on."""
+"""Tip tests run with the minimum fill time off, except where a test turns it back on; notice tests
+share a site with its public address set and a supervisor to publish on it."""
 
 from __future__ import annotations
 
 import pytest
 
+from tests.conftest import staff_browser
 from tests.helpers import TipActions
 
 
@@ -39,3 +41,13 @@ def reporter(report_app):
     from tests.helpers import ReporterActions
 
     return ReporterActions(report_app.test_client())
+
+
+@pytest.fixture
+def site(make_tip_app):
+    return make_tip_app(PORTAL_SITE_URL="https://portal.example.org")
+
+
+@pytest.fixture
+def sergeant(staff_app, site):
+    return staff_browser(staff_app, "sgt@example.org", "supervisor")

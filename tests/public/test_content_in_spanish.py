@@ -11,7 +11,6 @@ import pytest
 
 from portal.extensions import db
 from portal.models import Notice
-from tests.conftest import staff_browser
 from tests.helpers import parse_page
 from tests.public.test_crime_map import ROWS, export_row, import_export
 from tests.public.test_notices import EMERGENCY, publish
@@ -20,16 +19,6 @@ SPANISH = {"Accept-Language": "es"}
 ENGLISH = {"Accept-Language": "en"}
 TIP = "/prevention/home/lock-up-and-light-up"
 CRIME_TABS = ("/crime-map/", "/crime-map/table", "/crime-map/trends", "/crime-map/about")
-
-
-@pytest.fixture
-def site(make_tip_app):
-    return make_tip_app(PORTAL_SITE_URL="https://portal.example.org")
-
-
-@pytest.fixture
-def sergeant(staff_app, site):
-    return staff_browser(staff_app, "sgt@example.org", "supervisor")
 
 
 def language_of(response) -> str:

@@ -25,16 +25,6 @@ def staff_app(make_app):
     return make_app("staff", PORTAL_SITE_URL="https://portal.example.org")
 
 
-@pytest.fixture
-def site(make_tip_app):
-    return make_tip_app(PORTAL_SITE_URL="https://portal.example.org")
-
-
-@pytest.fixture
-def sergeant(staff_app, site):
-    return staff_browser(staff_app, "sgt@example.org", "supervisor")
-
-
 def publish(client, **fields) -> int:
     created = client.post("/notices/new", data=notice_fields(**fields))
     assert created.status_code == 302, parse_page(created).text

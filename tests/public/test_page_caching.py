@@ -24,11 +24,6 @@ def site(make_tip_app):
     return make_tip_app()
 
 
-@pytest.fixture
-def sergeant(staff_app, site):
-    return staff_browser(staff_app, "sgt@example.org", "supervisor")
-
-
 def revalidated(client, path: str, etag: str):
     return client.get(path, headers={"If-None-Match": etag})
 
