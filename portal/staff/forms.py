@@ -40,7 +40,7 @@ def show_service_error(form: FlaskForm, error: InvalidInput, default: str) -> No
 
 def refusals_in_words(form: FlaskForm) -> str:
     """Every error of a form in one line, for a form whose answer is a message on another page."""
-    return " ".join(error for errors in form.errors.values() for error in errors)
+    return " ".join(str(error) for errors in form.errors.values() for error in errors)
 
 
 class LoginForm(FlaskForm):

@@ -207,7 +207,8 @@ class Case:
         return None
 
     def field_id(self, name: str) -> str:
-        return name
+        """The id its error list is named after: the field's own when the form gives one."""
+        return getattr(self.form, name).kwargs.get("id", name)
 
     def rules(self) -> list[TextRule]:
         rules = text_rules(self.form)
