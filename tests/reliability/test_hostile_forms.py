@@ -207,8 +207,10 @@ class Case:
         return None
 
     def field_id(self, name: str) -> str:
-        """The id its error list is named after: the field's own when the form gives one."""
-        return getattr(self.form, name).kwargs.get("id", name)
+        """The id its error list is named after: the field's own when the form gives one (a row's
+        subfield, such as items-0-brand, is named by its own id already)."""
+        field = getattr(self.form, name, None)
+        return field.kwargs.get("id", name) if field is not None else name
 
     def rules(self) -> list[TextRule]:
         rules = text_rules(self.form)
