@@ -91,7 +91,8 @@ def test_a_report_can_be_screened_filed_and_printed_with_javascript_off(served_p
         page.check(f'input[name="{question}"][value="{answer}"]')
     page.select_option("#place", "Deerfield")
     page.get_by_role("button", name="Continue").click()
-    page.get_by_role("link", name="Lost property").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Lost property").click()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.fill("#occurred_from", "2026-11-20T09:30")
     page.fill("#location", "Deerfield library")

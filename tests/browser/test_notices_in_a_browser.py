@@ -30,12 +30,14 @@ def test_an_appeal_with_a_picture_reaches_a_phone_without_script(served_portal, 
     phone.goto(served_portal.url + "/")
     banner = phone.locator("aside.alert-banner")
     assert banner.is_visible() and "Missing: Ana Lopez" in banner.inner_text()
-    banner.get_by_role("link").click()
+    with phone.expect_navigation():
+        banner.get_by_role("link").click()
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     picture = phone.get_by_role("img", name="Ana, smiling, in a red school jacket")
     assert picture.is_visible() and picture.evaluate("image => image.naturalWidth") > 0
     assert picture.bounding_box()["width"] <= PHONE["width"]
-    phone.get_by_role("link", name="I have information").click()
+    with phone.expect_navigation():
+        phone.get_by_role("link", name="I have information").click()
     assert "Missing: Ana Lopez" in phone.locator('[data-tip="appeal"]').inner_text()
     assert phone.locator("#category").input_value() == "missing-persons"
     context.close()
