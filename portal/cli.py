@@ -13,7 +13,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from portal.exceptions import InvalidInput
 from portal.models import StaffRole
-from portal.services import audit, casework, outbox, reports, retention
+from portal.services import audit, casework, outbox, reports, retention, sms, sms_delivery
 from portal.services.crime_privacy import PrivacyRules
 from portal.services.demo_incidents import seed_demo_incidents
 from portal.services.incident_import import ImportReport, import_incidents
@@ -57,17 +57,24 @@ def load_department_command() -> None:
 
 @click.group("outbox", cls=AppGroup)
 def outbox_group() -> None:
-    """E-mail waiting in the transactional outbox."""
+    """E-mail and text messages waiting in the transactional outbox."""
 
 
 @outbox_group.command("send")
 @click.option("--every", type=float, default=0, help="Keep running, sending every N seconds (0: once).")
 def send_outbox_command(every: float) -> None:
-    """Send every message that is due; failures stay queued and are retried later."""
+    """Send every message that is due; failures stay queued and are retried later.
+
+    Texts to tipsters go too when text-a-tip is on; they need the public zone's number key.
+    """
     settings = outbox.mail_settings_from(current_app.config)
+    text_settings = sms_delivery.text_settings_from(current_app.config)
     while True:
         result = outbox.deliver_due(settings)
         click.echo(f"Sent {result.sent}, failed {result.failed}, {result.pending} waiting.")
+        if text_settings is not None:
+            texts = sms_delivery.deliver_due_texts(text_settings)
+            click.echo(f"Texts: sent {texts.sent}, failed {texts.failed}, {texts.pending} waiting.")
         if not every:
             return
         time.sleep(every)
@@ -230,6 +237,9 @@ def retention_run_command(dry_run: bool, as_of: datetime | None, batch_size: int
     report = retention.purge_due(now, dry_run, batch_size, upload_folder=config["PORTAL_UPLOAD_FOLDER"],
                                  media_folder=config["PORTAL_MEDIA_FOLDER"])
     verb = "Would delete" if dry_run else "Deleted"
+    if not dry_run:
+        closed = sms.close_idle_conversations(config["PORTAL_SMS_IDLE_DAYS"], now)
+        click.echo(f"Closed {closed} idle text conversation(s); their numbers are deleted.")
     for purged in report.purged:
         click.echo(f"{verb} {purged.kind} {purged.label} ({purged.rule})")
     for purged in report.audit_purged:

@@ -188,6 +188,24 @@ class BaseConfig:
         "other": {"name": N_("Other"), "sections": [],
                   "description": N_("Another minor crime with no suspect, no injury and no evidence to collect.")},
     }
+    # Text-a-tip (README, "Text-a-tip"). None turns it off; "twilio" takes Twilio's webhook at
+    # /sms/twilio and sends replies through its REST API. The keys are written by `init-secrets`
+    # into instance/public.py only: the back office never holds them.
+    PORTAL_SMS_PROVIDER: str | None = None
+    PORTAL_SMS_ACCOUNT_SID: str | None = None
+    PORTAL_SMS_AUTH_TOKEN: str | None = None
+    # The department's number or short code, in E.164 form (+18475550100) or as the short code.
+    PORTAL_SMS_NUMBER: str | None = None
+    PORTAL_SMS_API_URL = "https://api.twilio.com"
+    PORTAL_SMS_ALIAS_KEY: str | None = None
+    PORTAL_SMS_NUMBER_KEY: str | None = None
+    PORTAL_SMS_KEYWORD = "DEERFIELD"
+    PORTAL_SMS_LIMIT = "10 per hour"
+    # Where pictures sent with a text may be fetched from (scheme://host[:port]), redirects included.
+    PORTAL_SMS_MEDIA_ORIGINS: list[str] = ["https://api.twilio.com", "https://media.twiliocdn.com"]
+    PORTAL_SMS_MEDIA_TIMEOUT = 5
+    # A conversation nobody texted in for this long is closed by `retention run`, and the number destroyed.
+    PORTAL_SMS_IDLE_DAYS = 90
     # Picture shown when a page is shared on Facebook or X: 1200 x 630, under static/.
     PORTAL_SHARE_IMAGE = "img/og-card.png"
 
@@ -313,6 +331,32 @@ class ConfigurationError(RuntimeError):
     """The app must not start with this configuration."""
 
 
+SMS_PROVIDERS = (None, "twilio")
+SMS_SETTINGS = ("PORTAL_SMS_ACCOUNT_SID", "PORTAL_SMS_AUTH_TOKEN", "PORTAL_SMS_NUMBER")
+SMS_KEYS = ("PORTAL_SMS_ALIAS_KEY", "PORTAL_SMS_NUMBER_KEY")
+
+
+def check_sms(config: Mapping[str, Any]) -> None:
+    """Text-a-tip needs the provider's account and both keys in the public zone, in every environment:
+    a temporary key would lose every open conversation at the next restart."""
+    provider = config["PORTAL_SMS_PROVIDER"]
+    if provider not in SMS_PROVIDERS:
+        raise ConfigurationError(f"PORTAL_SMS_PROVIDER must be one of {SMS_PROVIDERS}, not {provider!r}")
+    if provider is None:
+        return
+    missing = [key for key in SMS_SETTINGS if not config.get(key)]
+    if missing:
+        raise ConfigurationError(f"text-a-tip is on but {', '.join(missing)} is not set")
+    if not str(config["PORTAL_SMS_KEYWORD"]).isalnum():
+        raise ConfigurationError("PORTAL_SMS_KEYWORD must be one word of letters and digits")
+    if config["PORTAL_ZONE"] != "public":
+        return
+    short = [key for key in SMS_KEYS if len(str(config.get(key) or "")) < 32]
+    if short:
+        raise ConfigurationError(f"{', '.join(short)} is missing or shorter than 32 characters; run "
+                                 "`flask --app portal init-secrets`")
+
+
 def check(config: Mapping[str, Any]) -> list[str]:
     """Refuse configurations that would run insecurely; return warnings for the log."""
     warnings: list[str] = []
@@ -338,6 +382,7 @@ def check(config: Mapping[str, Any]) -> list[str]:
             or not all(isinstance(text, str) for text in phrases.values()) for phrases in wording.values()):
         raise ConfigurationError("PORTAL_DEPARTMENT_WORDING must map a language code to phrases of "
                                  f"{sorted(DEPARTMENT_PHRASES)}, each a string")
+    check_sms(config)
     if config["PORTAL_CRIME_SENSITIVE_DISPLAY"] not in ("area", "omit"):
         raise ConfigurationError('PORTAL_CRIME_SENSITIVE_DISPLAY must be "area" or "omit"')
     if production and str(config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):

@@ -68,6 +68,9 @@ def configure_sqlite(engine: Engine, settings: SqliteSettings) -> None:
         cursor.execute(f"PRAGMA journal_mode = {settings.journal_mode}")
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.execute("PRAGMA foreign_keys = ON")
+        # Deleted content is overwritten, not left in free pages: a closed text conversation's sealed
+        # number and a purged tip must not be readable from the file afterwards.
+        cursor.execute("PRAGMA secure_delete = ON")
         cursor.execute(f"PRAGMA cache_size = {-1024 * int(settings.cache_mib)}")
         cursor.execute("PRAGMA temp_store = MEMORY")
         cursor.close()

@@ -175,3 +175,22 @@ def staff_browser(app: Flask, email: str, role: str, unit: str = ""):
     client = app.test_client()
     assert sign_in(client, email).status_code == 302
     return client
+
+
+@pytest.fixture
+def fake_twilio():
+    """A loopback server standing in for Twilio's REST API and media URLs (tests/sms_support.py)."""
+    from tests.sms_support import running_fake_twilio
+
+    yield from running_fake_twilio()
+
+
+@pytest.fixture
+def sms_app(make_app: AppFactory, fake_twilio) -> Flask:
+    """A seeded public app with text-a-tip on, talking to the stand-in provider."""
+    from tests.sms_support import sms_overrides
+
+    app = make_app("public", **sms_overrides(fake_twilio.url))
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    return app

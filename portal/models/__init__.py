@@ -16,12 +16,16 @@ from portal.models.reports import (
     ReportStatusChange,
 )
 from portal.models.retention import LegalHold, RetentionRule
+from portal.models.sms import ConversationEnd, OutboxText, SmsConversation
 from portal.models.staff import StaffRole, StaffSession, StaffUser, Unit
 from portal.models.terms import TermsVersion
 from portal.models.tips import Attachment, MessageAuthor, Tip, TipCategory, TipMessage, TipStatus
 
 __all__ = [
     "Area",
+    "ConversationEnd",
+    "OutboxText",
+    "SmsConversation",
     "AuditEntry",
     "AuditPurgeWindow",
     "Attachment",

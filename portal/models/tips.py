@@ -17,6 +17,7 @@ from portal.models.base import UTCDateTime, enum_column, new_public_id, trigram_
 if TYPE_CHECKING:
     from portal.models.notices import Notice
     from portal.models.reports import Report
+    from portal.models.sms import SmsConversation
 
 
 class TipCategory(db.Model):
@@ -86,6 +87,8 @@ class Tip(db.Model):
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="tip", order_by="Attachment.id", cascade="all, delete-orphan"
     )
+    # Set when the tip came in by text message (text-a-tip).
+    sms_conversation: Mapped[SmsConversation | None] = relationship(back_populates="tip", cascade="all, delete-orphan")
 
     @property
     def anonymous(self) -> bool:
@@ -104,6 +107,8 @@ class TipMessage(db.Model):
     author: Mapped[MessageAuthor] = mapped_column(enum_column(MessageAuthor, "message_author"))
     staff_user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     body: Mapped[str] = mapped_column(Text)
+    # A keyed hash of the provider's message id for a text, so a webhook sent twice adds one message.
+    delivery_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     tip: Mapped[Tip] = relationship(back_populates="messages")

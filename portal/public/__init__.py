@@ -3,7 +3,7 @@
 from flask import Flask
 from flask_limiter import Limiter
 
-from portal.public import api, crime_map, notices, page_cache, pages, prevention, reports, tips
+from portal.public import api, crime_map, notices, page_cache, pages, prevention, reports, sms, tips
 from portal.services.notices import TYPE_NAMES, active_emergencies
 
 
@@ -24,4 +24,5 @@ def register(app: Flask, limiter: Limiter) -> None:
     tips.limit_tip_requests(app, limiter)
     reports.limit_report_requests(app, limiter)
     api.limit_api_requests(app, limiter)
+    sms.register(app, limiter)
     page_cache.register(app)

@@ -21,6 +21,7 @@ from portal.models import (
     Area,
     Attachment,
     LegalHold,
+    OutboxText,
     Report,
     ReportStatus,
     RoutingRule,
@@ -33,7 +34,7 @@ from portal.models import (
     WorkItem,
     WorkNote,
 )
-from portal.services import audit, outbox, reports, routing, storage, tips
+from portal.services import audit, outbox, reports, routing, sms, storage, tips
 from portal.services.assignment import notify_assignee, view_of
 from portal.services.staff_accounts import find_or_create_unit
 from portal.services.text_search import contains, search_terms
@@ -41,6 +42,8 @@ from portal.services.text_search import contains, search_terms
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 50
+# A text reply goes out as "Tip <number>: <reply>" in one provider message.
+TEXT_REPLY_LIMIT = OutboxText.MAX_BODY - 30
 
 
 def require_supervisor(user: StaffUser) -> None:
@@ -170,9 +173,12 @@ def reroute(user: StaffUser, public_id: str, unit_id: int, assignee_id: int | No
 
 
 def set_item_open(user: StaffUser, public_id: str, is_open: bool) -> WorkItem:
+    """Closing a tip that came by text also ends the text conversation and destroys the number."""
     item = item_for(user, public_id)
     item.open = is_open
     item.closed_at = None if is_open else datetime.now(timezone.utc)
+    if not is_open and item.tip is not None:
+        sms.close_for_tip(item.tip, item.closed_at)
     audit.record("case.reopened" if is_open else "case.closed", user.email, staff_user_id=user.id,
                  target=item.public_id)
     db.session.commit()
@@ -180,17 +186,31 @@ def set_item_open(user: StaffUser, public_id: str, is_open: bool) -> WorkItem:
 
 
 def reply_to_tipster(user: StaffUser, public_id: str, body: str, status: TipStatus | None,
-                     public_message: str | None) -> None:
-    """A message the tipster reads when checking on the tip, and optionally a new public status."""
+                     public_message: str | None) -> bool:
+    """A message the tipster reads when checking on the tip, and optionally a new public status.
+
+    True when the message goes by text. A "closed" status ends a text conversation.
+    """
     item = item_for(user, public_id)
     if item.tip is None:
         raise NotFound("tip")
-    audit.record("case.tipster_contacted", user.email, staff_user_id=user.id, target=item.public_id)
+    conversation = item.tip.sms_conversation
+    texted = bool(body.strip()) and conversation is not None
+    if texted and not conversation.open:
+        raise InvalidInput("This tip came by text and its conversation has ended, so the tipster's number is "
+                           "deleted and no reply can reach them.", "body")
+    if texted and len(body) > TEXT_REPLY_LIMIT:
+        raise InvalidInput(f"A reply by text can be at most {TEXT_REPLY_LIMIT} characters.", "body")
+    audit.record("case.tipster_contacted", user.email, staff_user_id=user.id, target=item.public_id,
+                 detail="by text" if texted else "")
     if body.strip():
         tips.reply_to_tipster(item.tip.public_id, user.id, body)
     if status is not None:
         tips.set_public_status(item.tip.public_id, status, public_message or "")
+        if status is TipStatus.CLOSED:
+            sms.close_for_tip(item.tip)
     db.session.commit()
+    return texted
 
 
 def decide_report(user: StaffUser, public_id: str, to_status: ReportStatus, site_url: str, *, message: str = "",

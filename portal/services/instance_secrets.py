@@ -10,6 +10,9 @@ from pathlib import Path
 from portal.config import ZONE_NAMES
 
 SECRET_KEYS = ("SECRET_KEY", "PORTAL_CLIENT_KEY_SECRET")
+# Text-a-tip's keys go to the public zone only: the webhook and `outbox send` (which runs as the
+# public zone) use them, and a compromised back office then cannot read a tipster's number.
+ZONE_SECRET_KEYS = {"public": SECRET_KEYS + ("PORTAL_SMS_ALIAS_KEY", "PORTAL_SMS_NUMBER_KEY"), "staff": SECRET_KEYS}
 
 
 def write_missing_secrets(instance_path: str) -> list[str]:
@@ -24,7 +27,7 @@ def write_missing_secrets(instance_path: str) -> list[str]:
     for zone in ZONE_NAMES:
         path = folder / f"{zone}.py"
         existing = path.read_text(encoding="utf-8") if path.exists() else ""
-        missing = [key for key in SECRET_KEYS if not re.search(rf"^{key}\s*=", existing, re.MULTILINE)]
+        missing = [key for key in ZONE_SECRET_KEYS[zone] if not re.search(rf"^{key}\s*=", existing, re.MULTILINE)]
         if not missing:
             continue
         lines = [f"{key} = {secrets.token_urlsafe(48)!r}\n" for key in missing]

@@ -38,12 +38,14 @@ from portal.models import (
     LegalHold,
     Notice,
     NoticeState,
+    OutboxText,
     Report,
     ReportItem,
     ReportReply,
     ReportStatus,
     ReportStatusChange,
     RetentionRule,
+    SmsConversation,
     StaffRole,
     StaffUser,
     Tip,
@@ -242,6 +244,9 @@ def delete_work_items(owner) -> None:
 def delete_tips(ids: list[int]) -> list[str]:
     files = list(db.session.scalars(db.select(Attachment.stored_name).where(Attachment.tip_id.in_(ids))))
     delete_work_items(WorkItem.tip_id.in_(ids))
+    conversations = db.select(SmsConversation.id).where(SmsConversation.tip_id.in_(ids))
+    db.session.execute(db.delete(OutboxText).where(OutboxText.conversation_id.in_(conversations)))
+    db.session.execute(db.delete(SmsConversation).where(SmsConversation.tip_id.in_(ids)))
     db.session.execute(db.delete(Attachment).where(Attachment.tip_id.in_(ids)))
     db.session.execute(db.delete(TipMessage).where(TipMessage.tip_id.in_(ids)))
     db.session.execute(db.delete(Tip).where(Tip.id.in_(ids)))

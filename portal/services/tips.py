@@ -22,8 +22,9 @@ from portal.exceptions import InvalidInput, NotFound
 from portal.extensions import db
 from portal.languages import N_
 from portal.models import MessageAuthor, TermsVersion, Tip, TipCategory, TipMessage, TipStatus
-from portal.services import assignment, attachments, notices, passphrases, routing
+from portal.services import assignment, attachments, notices, passphrases, routing, sms_delivery
 from portal.services.attachments import AttachmentReceipt, Upload, UploadLimits
+from portal.services.metadata import CleanedFile
 
 log = logging.getLogger(__name__)
 
@@ -139,25 +140,36 @@ def submit_tip(
         longitude=longitude, notice=appeal, created_at=created_at, updated_at=created_at, **fields,
     )
     tags = (f"notice:{appeal.notice_type.value}", f"notice:{appeal.id}") if appeal else ()
+    receipts = store_new_tip(tip, cleaned, routing_settings, upload_folder, tags)
+    return TipReceipt(tip.tip_number, passphrase, receipts)
+
+
+def store_new_tip(tip: Tip, cleaned: list[CleanedFile], routing_settings: assignment.RoutingSettings,
+                  upload_folder: str, tags: Sequence[str] = ()) -> list[AttachmentReceipt]:
+    """Route a new tip and commit it with its files (and whatever else the caller added) as one unit.
+
+    Raises DuplicateSubmission when a tip with the same submission key was committed first.
+    """
+    key = tip.submission_key
+    place = (float(tip.latitude), float(tip.longitude)) if tip.latitude is not None and tip.longitude is not None else None
     try:
         db.session.add(tip)
         # Routing's queries flush the tip, so a copy of this form committed meanwhile fails here already.
         assignment.route_submission(
-            routing.SubmissionFacts("tip", category.slug, fields["description"], fields["where_text"],
-                                    (float(latitude), float(longitude)) if latitude is not None else None, tags),
-            routing_settings, created_at, tip=tip)
+            routing.SubmissionFacts("tip", tip.category.slug, tip.description, tip.where_text, place, tuple(tags)),
+            routing_settings, tip.created_at, tip=tip)
         with attachments.files_with_transaction(upload_folder) as written:
-            receipts = attachments.store_cleaned_files(cleaned, upload_folder, created_at, written, tip=tip)
+            receipts = attachments.store_cleaned_files(cleaned, upload_folder, tip.created_at, written, tip=tip)
             db.session.commit()
     except IntegrityError:
-        # Two copies of one form raced each other past the check above; the other one won.
+        # Two copies of one submission raced each other past the caller's check; the other one won.
         db.session.rollback()
         winner = db.session.scalars(db.select(Tip.tip_number).where(Tip.submission_key == key)).first()
         if winner:
             raise DuplicateSubmission(winner) from None
         raise
     log.info("tip.created public_id=%s attachments=%d", tip.public_id, len(receipts))
-    return TipReceipt(tip.tip_number, passphrase, receipts)
+    return receipts
 
 
 def unused_tip_number() -> str:
@@ -193,8 +205,15 @@ def add_tipster_message(
     cleaned = attachments.clean_uploads(uploads, limits)
     if not text.strip() and not cleaned:
         raise InvalidInput("Please write a message or attach a file.", "body")
+    return store_tipster_message(tip, text, cleaned, upload_folder)
+
+
+def store_tipster_message(tip: Tip, text: str, cleaned: list[CleanedFile], upload_folder: str,
+                          delivery_key: str | None = None) -> list[AttachmentReceipt]:
+    """Commit one tipster message with its files; the tip shows as changed to staff."""
     created_at = rounded_now()
-    message = TipMessage(tip=tip, author=MessageAuthor.TIPSTER, body=text, created_at=created_at)
+    message = TipMessage(tip=tip, author=MessageAuthor.TIPSTER, body=text, created_at=created_at,
+                         delivery_key=delivery_key)
     db.session.add(message)
     tip.updated_at = created_at
     with attachments.files_with_transaction(upload_folder) as written:
@@ -206,12 +225,16 @@ def add_tipster_message(
 
 
 def reply_to_tipster(tip_public_id: str, staff_user_id: int, body: str) -> TipMessage:
-    """A staff message the tipster reads when checking on the tip (the back office calls this)."""
+    """A staff message the tipster reads when checking on the tip, or by text for a tip that came
+    by text (the back office calls this, and checks first that a text can still reach them)."""
     tip = get_tip(tip_public_id)
     message = TipMessage(tip=tip, author=MessageAuthor.STAFF, staff_user_id=staff_user_id,
                          body=sanitize.plain_text(body, TipMessage.MAX_BODY, "body"), created_at=rounded_now())
     db.session.add(message)
     tip.updated_at = message.created_at
+    if tip.sms_conversation is not None and tip.sms_conversation.open:
+        sms_delivery.queue_text(tip.sms_conversation, f"Tip {tip.tip_number}: {message.body}",
+                                datetime.now(timezone.utc))
     db.session.commit()
     log.info("tip.message_added public_id=%s author=staff staff_id=%s", tip.public_id, staff_user_id)
     return message

@@ -55,11 +55,12 @@ def reply(public_id):
     if form.validate_on_submit():
         status = TipStatus(form.status.data) if form.status.data else None
         try:
-            casework.reply_to_tipster(g.staff, str(public_id), form.body.data or "", status, form.public_message.data)
+            texted = casework.reply_to_tipster(g.staff, str(public_id), form.body.data or "", status,
+                                               form.public_message.data)
         except InvalidInput as error:
             show_service_error(form, error, "body")
         else:
-            flash("Sent to the tipster: they see it when they check on their tip.")
+            flash("Texted to the tipster." if texted else "Sent to the tipster: they see it when they check on their tip.")
             return redirect(url_for("cases.detail", public_id=public_id))
     return render_detail(casework.item_for(g.staff, str(public_id)), status=400, reply_form=form)
 

@@ -1,0 +1,127 @@
+"""Staff replies by text, through an outbox like e-mail's (outbox.py).
+
+A reply is an ``OutboxText`` row committed with the staff message. ``deliver_due_texts`` (run by
+``outbox send``) opens the sealed number in memory only, posts the text to the provider's REST
+API and marks the row. A network error or a 5xx/429 answer is tried again later with the
+e-mail outbox's growing wait; any other refusal (for example a number that opted out) is final,
+and so is a conversation closed meanwhile: its number is gone.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+import requests
+from cryptography.exceptions import InvalidTag
+
+from portal.extensions import db
+from portal.models import OutboxText, SmsConversation
+from portal.services import sms_numbers
+from portal.services.outbox import DeliveryResult, backoff
+
+log = logging.getLogger(__name__)
+
+RETRIED_STATUSES = frozenset({429}) | frozenset(range(500, 600))
+
+
+@dataclass(frozen=True)
+class TextSettings:
+    api_url: str
+    account_sid: str
+    auth_token: str
+    from_number: str
+    number_key: str
+    timeout: float
+
+
+def text_settings_from(config: Mapping[str, Any]) -> TextSettings | None:
+    """None when text-a-tip is off, or in a zone without the number key (the back office)."""
+    if not config["PORTAL_SMS_PROVIDER"] or not config["PORTAL_SMS_NUMBER_KEY"]:
+        return None
+    return TextSettings(config["PORTAL_SMS_API_URL"].rstrip("/"), config["PORTAL_SMS_ACCOUNT_SID"],
+                        config["PORTAL_SMS_AUTH_TOKEN"], config["PORTAL_SMS_NUMBER"],
+                        config["PORTAL_SMS_NUMBER_KEY"], float(config["PORTAL_SMS_MEDIA_TIMEOUT"]))
+
+
+def queue_text(conversation: SmsConversation, body: str, now: datetime) -> OutboxText:
+    """Add a text to the caller's transaction; it is sent only if that transaction commits."""
+    text = OutboxText(conversation=conversation, body=body, created_at=now, next_attempt_at=now, attempts=0)
+    db.session.add(text)
+    return text
+
+
+class SendFailed(Exception):
+    def __init__(self, reason: str, final: bool) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.final = final
+
+
+def post_to_provider(number: str, body: str, settings: TextSettings) -> None:
+    try:
+        answer = requests.post(f"{settings.api_url}/2010-04-01/Accounts/{settings.account_sid}/Messages.json",
+                               data={"To": number, "From": settings.from_number, "Body": body},
+                               auth=(settings.account_sid, settings.auth_token), timeout=settings.timeout)
+    except requests.RequestException as error:
+        raise SendFailed(type(error).__name__, final=False) from None
+    with answer:
+        if answer.status_code < 300:
+            return
+        reason = f"HTTP {answer.status_code}" + provider_error_code(answer)
+        raise SendFailed(reason, final=answer.status_code not in RETRIED_STATUSES)
+
+
+def provider_error_code(answer: requests.Response) -> str:
+    """Twilio's error code (21610: the number opted out), which says why better than the status."""
+    try:
+        code = answer.json().get("code")
+    except (ValueError, AttributeError):
+        return ""
+    return f" code {int(code)}" if isinstance(code, int) else ""
+
+
+def send_one(text: OutboxText, settings: TextSettings) -> None:
+    conversation = text.conversation
+    if conversation.sealed_number is None or conversation.alias is None:
+        raise SendFailed("conversation closed", final=True)
+    try:
+        number = sms_numbers.open_number(conversation.sealed_number, conversation.alias, settings.number_key)
+    except InvalidTag:
+        raise SendFailed("the number key does not open this number", final=True) from None
+    post_to_provider(number, text.body, settings)
+
+
+def deliver_due_texts(settings: TextSettings, now: datetime | None = None, batch_size: int = 100) -> DeliveryResult:
+    """Send every text that is due; each outcome is committed on its own."""
+    now = now or datetime.now(timezone.utc)
+    due = list(db.session.scalars(
+        db.select(OutboxText)
+        .where(OutboxText.sent_at.is_(None), OutboxText.given_up_at.is_(None), OutboxText.next_attempt_at <= now)
+        .order_by(OutboxText.id).limit(batch_size).with_for_update(skip_locked=True)))
+    sent = failed = 0
+    for text in due:
+        text.attempts += 1
+        try:
+            send_one(text, settings)
+        except SendFailed as failure:
+            text.last_error = failure.reason[:200]
+            if failure.final:
+                text.given_up_at = now
+            else:
+                text.next_attempt_at = now + backoff(text.attempts)
+            failed += 1
+            log.warning("sms_outbox.failed id=%s attempts=%s final=%s error=%s", text.id, text.attempts,
+                        failure.final, text.last_error)
+        else:
+            text.sent_at = now
+            text.last_error = ""
+            sent += 1
+        db.session.commit()
+    pending = db.session.scalar(db.select(db.func.count()).select_from(OutboxText).where(
+        OutboxText.sent_at.is_(None), OutboxText.given_up_at.is_(None)))
+    log.info("sms_outbox.delivered sent=%s failed=%s pending=%s", sent, failed, pending)
+    return DeliveryResult(sent, failed, pending)
