@@ -1,4 +1,5 @@
-"""Reading pages the way a person (or a crawler sharing a link) would."""
+"""Reading pages the way a person (or a crawler sharing a link) would, and the store as an
+attacker with a copy of the database would."""
 
 from __future__ import annotations
 
@@ -209,3 +210,30 @@ class ReporterActions:
 
     def answer(self, reference: str, text: str, email: str = REPORTER["reporter_email"]):
         return self.client.post("/reports/status/answer", data={"reference": reference, "email": email, "answer": text})
+
+
+def database_file_bytes(app) -> bytes:
+    """The SQLite database and its journal or write-ahead log, as they are on disk."""
+    from portal.extensions import db
+
+    with app.app_context():
+        main = Path(db.engine.url.database)
+    return b"".join(path.read_bytes() for path in (main, main.with_name(main.name + "-wal"),
+                                                   main.with_name(main.name + "-journal")) if path.exists())
+
+
+def all_stored_text(app) -> str:
+    """Every value of every row of every table, as text, plus the raw SQLite files when there are some."""
+    import sqlalchemy as sa
+
+    from portal.extensions import db
+    from tests.conftest import TEST_DATABASE_URL
+
+    chunks = []
+    with app.app_context():
+        for table in db.metadata.sorted_tables:
+            for row in db.session.execute(sa.select(table)):
+                chunks.append(" ".join(str(value) for value in row))
+    if not TEST_DATABASE_URL:
+        chunks.append(database_file_bytes(app).decode("latin-1"))
+    return "\n".join(chunks)

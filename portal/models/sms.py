@@ -20,7 +20,7 @@ from portal.extensions import db
 from portal.models.base import UTCDateTime, enum_column
 
 if TYPE_CHECKING:
-    from portal.models.tips import Tip
+    from portal.models.tips import Tip, TipMessage
 
 
 class ConversationEnd(enum.StrEnum):
@@ -54,6 +54,8 @@ class OutboxText(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     conversation_id: Mapped[int] = mapped_column(ForeignKey("sms_conversation.id"), index=True)
+    # The staff message it carries, whose page shows whether it went.
+    message_id: Mapped[int] = mapped_column(ForeignKey("tip_message.id"), unique=True)
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(default=0)
@@ -65,3 +67,12 @@ class OutboxText(db.Model):
     last_error: Mapped[str] = mapped_column(String(200), default="")
 
     conversation: Mapped[SmsConversation] = relationship()
+    message: Mapped[TipMessage] = relationship(back_populates="text_delivery")
+
+    @property
+    def state(self) -> str:
+        if self.sent_at is not None:
+            return "texted"
+        if self.given_up_at is not None:
+            return "not texted"
+        return "waiting to be texted"

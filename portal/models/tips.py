@@ -17,7 +17,7 @@ from portal.models.base import UTCDateTime, enum_column, new_public_id, trigram_
 if TYPE_CHECKING:
     from portal.models.notices import Notice
     from portal.models.reports import Report
-    from portal.models.sms import SmsConversation
+    from portal.models.sms import OutboxText, SmsConversation
 
 
 class TipCategory(db.Model):
@@ -113,6 +113,8 @@ class TipMessage(db.Model):
 
     tip: Mapped[Tip] = relationship(back_populates="messages")
     attachments: Mapped[list[Attachment]] = relationship(back_populates="message", order_by="Attachment.id")
+    # A staff reply to a tip that came by text, and whether it was texted.
+    text_delivery: Mapped[OutboxText | None] = relationship(back_populates="message")
 
 
 class Attachment(db.Model):

@@ -182,6 +182,8 @@ def set_item_open(user: StaffUser, public_id: str, is_open: bool) -> WorkItem:
     audit.record("case.reopened" if is_open else "case.closed", user.email, staff_user_id=user.id,
                  target=item.public_id)
     db.session.commit()
+    if not is_open:
+        sms.erase_closed_numbers_from_disk()
     return item
 
 
@@ -201,6 +203,9 @@ def reply_to_tipster(user: StaffUser, public_id: str, body: str, status: TipStat
                            "deleted and no reply can reach them.", "body")
     if texted and len(body) > TEXT_REPLY_LIMIT:
         raise InvalidInput(f"A reply by text can be at most {TEXT_REPLY_LIMIT} characters.", "body")
+    if texted and status is TipStatus.CLOSED:
+        raise InvalidInput("Closing the tip deletes the tipster's number, so this text could not be sent. "
+                           "Send the reply first, then close the tip.", "status")
     audit.record("case.tipster_contacted", user.email, staff_user_id=user.id, target=item.public_id,
                  detail="by text" if texted else "")
     if body.strip():
@@ -210,6 +215,8 @@ def reply_to_tipster(user: StaffUser, public_id: str, body: str, status: TipStat
         if status is TipStatus.CLOSED:
             sms.close_for_tip(item.tip)
     db.session.commit()
+    if status is TipStatus.CLOSED:
+        sms.erase_closed_numbers_from_disk()
     return texted
 
 

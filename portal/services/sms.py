@@ -18,6 +18,7 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy.exc import IntegrityError
 
+from portal.database import checkpoint_wal
 from portal.exceptions import InvalidInput
 from portal.extensions import db
 from portal.models import ConversationEnd, OutboxText, SmsConversation, Tip, TipCategory, TipMessage
@@ -206,6 +207,7 @@ def stop_conversation(alias: str, settings: SmsSettings, now: datetime) -> str:
     tip_number = conversation.tip.tip_number
     close_conversation(conversation, ConversationEnd.TIPSTER_STOPPED, now)
     db.session.commit()
+    erase_closed_numbers_from_disk()
     return (f"Tip {tip_number}: conversation ended and your number deleted. You will get no more texts about it. "
             "Emergency: call 911.")
 
@@ -239,7 +241,14 @@ def close_idle_conversations(idle_days: int, now: datetime | None = None) -> int
     for conversation in idle:
         close_conversation(conversation, ConversationEnd.IDLE, now)
     db.session.commit()
+    erase_closed_numbers_from_disk()
     return len(idle)
+
+
+def erase_closed_numbers_from_disk() -> None:
+    """After the commit that closed a conversation: SQLite's write-ahead log still holds the page
+    with its number until a checkpoint."""
+    checkpoint_wal(db.engine)
 
 
 def record_refused_request(reason: str) -> None:

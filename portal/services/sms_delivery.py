@@ -2,9 +2,10 @@
 
 A reply is an ``OutboxText`` row committed with the staff message. ``deliver_due_texts`` (run by
 ``outbox send``) opens the sealed number in memory only, posts the text to the provider's REST
-API and marks the row. A network error or a 5xx/429 answer is tried again later with the
-e-mail outbox's growing wait; any other refusal (for example a number that opted out) is final,
-and so is a conversation closed meanwhile: its number is gone.
+API and marks the row. A network error, a 5xx or 429, or an answer saying the account's settings
+are wrong is tried again later with the e-mail outbox's growing wait; any other refusal (for
+example a number that opted out) is final, and so is a conversation closed meanwhile: its number
+is gone. Run one sender: like the e-mail outbox's, delivery is at least once.
 """
 
 from __future__ import annotations
@@ -19,13 +20,15 @@ import requests
 from cryptography.exceptions import InvalidTag
 
 from portal.extensions import db
-from portal.models import OutboxText, SmsConversation
+from portal.models import OutboxText, SmsConversation, TipMessage
 from portal.services import sms_numbers
 from portal.services.outbox import DeliveryResult, backoff
 
 log = logging.getLogger(__name__)
 
-RETRIED_STATUSES = frozenset({429}) | frozenset(range(500, 600))
+# Worth trying again: the account's credentials or address being fixed (401, 403, 404), a time-out,
+# a rate limit, the provider's own trouble. Any other refusal is about this text or number, and final.
+RETRIED_STATUSES = frozenset({401, 403, 404, 408, 429}) | frozenset(range(500, 600))
 
 
 @dataclass(frozen=True)
@@ -47,9 +50,10 @@ def text_settings_from(config: Mapping[str, Any]) -> TextSettings | None:
                         config["PORTAL_SMS_NUMBER_KEY"], float(config["PORTAL_SMS_MEDIA_TIMEOUT"]))
 
 
-def queue_text(conversation: SmsConversation, body: str, now: datetime) -> OutboxText:
+def queue_text(conversation: SmsConversation, message: TipMessage, body: str, now: datetime) -> OutboxText:
     """Add a text to the caller's transaction; it is sent only if that transaction commits."""
-    text = OutboxText(conversation=conversation, body=body, created_at=now, next_attempt_at=now, attempts=0)
+    text = OutboxText(conversation=conversation, message=message, body=body, created_at=now, next_attempt_at=now,
+                      attempts=0)
     db.session.add(text)
     return text
 

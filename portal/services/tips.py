@@ -233,7 +233,7 @@ def reply_to_tipster(tip_public_id: str, staff_user_id: int, body: str) -> TipMe
     db.session.add(message)
     tip.updated_at = message.created_at
     if tip.sms_conversation is not None and tip.sms_conversation.open:
-        sms_delivery.queue_text(tip.sms_conversation, f"Tip {tip.tip_number}: {message.body}",
+        sms_delivery.queue_text(tip.sms_conversation, message, f"Tip {tip.tip_number}: {message.body}",
                                 datetime.now(timezone.utc))
     db.session.commit()
     log.info("tip.message_added public_id=%s author=staff staff_id=%s", tip.public_id, staff_user_id)

@@ -6,29 +6,13 @@ import io
 import logging
 from pathlib import Path
 
-import sqlalchemy as sa
-
-from portal.extensions import db
-from tests.conftest import TEST_DATABASE_URL
-from tests.helpers import DATA, TipActions
+from tests.helpers import DATA, TipActions, all_stored_text
 
 ADDRESS = "198.51.100.173"
 FORWARDED = "203.0.113.219"
 USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) TipsterFingerprint/7.7"
 TIP_TEXT = "The stolen bikes are kept in the blue garage on Maple Court"
 IDENTIFYING = (ADDRESS, FORWARDED, "TipsterFingerprint", "198.51.100", "203.0.113")
-
-
-def all_stored_text(app) -> str:
-    """Every value of every row of every table, as text, plus the raw SQLite file when there is one."""
-    chunks = []
-    with app.app_context():
-        for table in db.metadata.sorted_tables:
-            for row in db.session.execute(sa.select(table)):
-                chunks.append(" ".join(str(value) for value in row))
-        if not TEST_DATABASE_URL:
-            chunks.append(Path(db.engine.url.database).read_bytes().decode("latin-1"))
-    return "\n".join(chunks)
 
 
 def test_tips_leave_no_address_user_agent_or_cookie_in_the_store_files_or_logs(make_tip_app, caplog):

@@ -37,6 +37,7 @@ def upgrade():
     op.create_table('outbox_text',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('conversation_id', sa.Integer(), nullable=False),
+    sa.Column('message_id', sa.Integer(), nullable=False),
     sa.Column('body', sa.Text(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
@@ -45,7 +46,9 @@ def upgrade():
     sa.Column('given_up_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('last_error', sa.String(length=200), nullable=False),
     sa.ForeignKeyConstraint(['conversation_id'], ['sms_conversation.id'], name=op.f('fk_outbox_text_conversation_id_sms_conversation')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_text'))
+    sa.ForeignKeyConstraint(['message_id'], ['tip_message.id'], name=op.f('fk_outbox_text_message_id_tip_message')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_text')),
+    sa.UniqueConstraint('message_id', name=op.f('uq_outbox_text_message_id'))
     )
     with op.batch_alter_table('outbox_text', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_outbox_text_conversation_id'), ['conversation_id'], unique=False)
