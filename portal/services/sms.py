@@ -103,7 +103,7 @@ def delivery_key(message_id: str, settings: SmsSettings) -> str:
     return sms_numbers.alias_for(f"message:{message_id}", settings.alias_key)
 
 
-def category_for(word: str | None) -> tuple[TipCategory, bool]:
+def category_for(word: str | None) -> tuple[TipCategory | None, bool]:
     """The category a word names (its slug, or the slug's first part: "missing"), else "other"."""
     categories = tips.list_categories()
     if word:
@@ -111,12 +111,12 @@ def category_for(word: str | None) -> tuple[TipCategory, bool]:
         for category in categories:
             if wanted in (category.slug, category.slug.split("-")[0]) and category.slug != "other":
                 return category, True
-    other = next((category for category in categories if category.slug == "other"), categories[-1])
-    return other, False
+    other = next((category for category in categories if category.slug == "other"), None)
+    return other or (categories[-1] if categories else None), False
 
 
 def fetch_pictures(text: IncomingText, settings: SmsSettings) -> tuple[list[CleanedFile], str]:
-    """The text's pictures, cleaned like any upload, and what to tell the tipster if they could not be."""
+    """The text's pictures, cleaned like any upload, or why they could not be accepted."""
     if not text.media_urls:
         return [], ""
     try:
@@ -124,10 +124,14 @@ def fetch_pictures(text: IncomingText, settings: SmsSettings) -> tuple[list[Clea
         return attachments.clean_uploads(uploads, settings.limits), ""
     except sms_media.MediaRefused as refusal:
         log.warning("sms.media_refused reason=%s", refusal.reason)
-        return [], f" We could not accept the picture ({refusal.reason}); the text was received."
+        return [], refusal.reason
     except InvalidInput as refusal:
         log.warning("sms.media_refused reason=%s", refusal.field)
-        return [], " We could not accept the picture (only photos, PDFs and videos); the text was received."
+        return [], "only photos, PDFs and videos"
+
+
+def picture_note(refusal: str) -> str:
+    return f" We could not accept the picture ({refusal}); the text was received." if refusal else ""
 
 
 def open_tip(alias: str, text: IncomingText, settings: SmsSettings, now: datetime) -> str:
@@ -142,14 +146,22 @@ def open_tip(alias: str, text: IncomingText, settings: SmsSettings, now: datetim
     earlier = db.session.scalars(db.select(Tip.tip_number).where(Tip.submission_key == key)).first()
     if earlier:
         return new_tip_reply(earlier, settings)
-    cleaned, picture_note = fetch_pictures(text, settings)
+    cleaned, refusal = fetch_pictures(text, settings)
+    if not description and not cleaned:
+        return (f"We could not accept the picture ({refusal}), so no tip was opened. Text {settings.keyword} "
+                "followed by your tip. Emergency: call 911.")
+    current = terms.current_terms(now.date())
+    if current is None or category is None:
+        # A site set up without `seed-demo`: a web tip would be refused the same way.
+        log.error("sms.refused reason=no terms of service or tip categories")
+        return (f"{settings.department} cannot take tips by text right now. Please call "
+                f"{settings.non_emergency_phone}. Emergency: call 911.")
     # Nobody knows this passphrase: an SMS tip is followed up by text, and its tip number alone
     # opens nothing on the web, at the same cost as any other wrong guess.
     passphrase_hash = passphrases.hash_passphrase(passphrases.new_passphrase())
-    current = terms.current_terms(now.date())
     created_at = tips.rounded_now()
     tip = Tip(tip_number=tips.unused_tip_number(), passphrase_hash=passphrase_hash, submission_key=key,
-              category=category, terms_version_id=current.id if current else None, description=description,
+              category=category, terms_version_id=current.id, description=description,
               # Routing reads where_text before the column default would fill it in at insert.
               where_text="", created_at=created_at, updated_at=created_at)
     tip.sms_conversation = SmsConversation(
@@ -165,7 +177,7 @@ def open_tip(alias: str, text: IncomingText, settings: SmsSettings, now: datetim
         if conversation is None:
             raise
         return continue_conversation(conversation, text, settings, now)
-    return new_tip_reply(tip.tip_number, settings) + picture_note
+    return new_tip_reply(tip.tip_number, settings) + picture_note(refusal)
 
 
 def new_tip_reply(tip_number: str, settings: SmsSettings) -> str:
@@ -183,16 +195,18 @@ def continue_conversation(conversation: SmsConversation, text: IncomingText, set
         return new_tip_reply(tip.tip_number, settings)
     if db.session.scalar(db.select(db.func.count()).select_from(TipMessage).where(TipMessage.delivery_key == key)):
         return added_reply(tip.tip_number)
-    cleaned, picture_note = fetch_pictures(text, settings)
+    cleaned, refusal = fetch_pictures(text, settings)
     if not text.body.strip() and not cleaned:
-        return f"Tip {tip.tip_number}: that text was empty, so nothing was added." + picture_note
+        if refusal:
+            return f"Tip {tip.tip_number}: we could not accept the picture ({refusal}), so nothing was added."
+        return f"Tip {tip.tip_number}: that text was empty, so nothing was added."
     conversation.last_text_at = tips.rounded_now()
     try:
         tips.store_tipster_message(tip, text.body, cleaned, settings.upload_folder, delivery_key=key)
     except IntegrityError:
         # The provider sent this text twice at once; the other copy was stored.
         db.session.rollback()
-    return added_reply(tip.tip_number) + picture_note
+    return added_reply(tip.tip_number) + picture_note(refusal)
 
 
 def added_reply(tip_number: str) -> str:
