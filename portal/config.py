@@ -203,7 +203,8 @@ class BaseConfig:
     PORTAL_SMS_LIMIT = "10 per hour"
     # Where pictures sent with a text may be fetched from (scheme://host[:port]), redirects included.
     PORTAL_SMS_MEDIA_ORIGINS: list[str] = ["https://api.twilio.com", "https://media.twiliocdn.com"]
-    PORTAL_SMS_MEDIA_TIMEOUT = 5
+    # Seconds for each request to the provider; Twilio waits 15 s for the webhook's answer in all.
+    PORTAL_SMS_TIMEOUT = 5
     # A conversation nobody texted in for this long is closed by `retention run`, and the number destroyed.
     PORTAL_SMS_IDLE_DAYS = 90
     # Picture shown when a page is shared on Facebook or X: 1200 x 630, under static/.

@@ -34,7 +34,7 @@ def sms_overrides(provider_url: str = "http://127.0.0.1:9", **more: object) -> d
         "PORTAL_SMS_NUMBER_KEY": "number-key-of-the-test-instance-0123456789",
         "PORTAL_SMS_API_URL": provider_url,
         "PORTAL_SMS_MEDIA_ORIGINS": [provider_url],
-        "PORTAL_SMS_MEDIA_TIMEOUT": 2,
+        "PORTAL_SMS_TIMEOUT": 2,
         **more,
     }
 

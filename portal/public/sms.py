@@ -34,7 +34,7 @@ def sms_settings() -> sms.SmsSettings:
         non_emergency_phone=department["non_emergency_phone"], upload_folder=config["PORTAL_UPLOAD_FOLDER"],
         limits=upload_limits(), routing=routing_settings(),
         media=sms_media.MediaSettings(tuple(origin.lower() for origin in config["PORTAL_SMS_MEDIA_ORIGINS"]),
-                                      float(config["PORTAL_SMS_MEDIA_TIMEOUT"]), config["PORTAL_SMS_ACCOUNT_SID"],
+                                      float(config["PORTAL_SMS_TIMEOUT"]), config["PORTAL_SMS_ACCOUNT_SID"],
                                       config["PORTAL_SMS_AUTH_TOKEN"]))
 
 

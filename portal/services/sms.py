@@ -62,10 +62,6 @@ def is_readable(body: str) -> bool:
     return len(body) <= MAX_BODY and not any(ord(char) < 32 and char not in TEXT_CONTROLS for char in body)
 
 
-def words_of(body: str) -> list[str]:
-    return body.split()
-
-
 def open_conversation(alias: str) -> SmsConversation | None:
     return db.session.scalars(db.select(SmsConversation).where(SmsConversation.alias == alias)).first()
 
@@ -85,7 +81,7 @@ def answer_text(text: IncomingText, settings: SmsSettings, now: datetime | None 
     conversation = open_conversation(alias)
     if conversation is not None:
         return continue_conversation(conversation, text, settings, now)
-    words = words_of(text.body)
+    words = text.body.split()
     if not words or words[0].upper() != settings.keyword.upper():
         return (f"To send {settings.department} a tip, text {settings.keyword} followed by your tip. "
                 "Text HELP for help. Emergency: call 911.")
@@ -94,7 +90,7 @@ def answer_text(text: IncomingText, settings: SmsSettings, now: datetime | None 
 
 def help_reply(settings: SmsSettings) -> str:
     return (f"{settings.department} text-a-tip: text {settings.keyword} and your tip, or {settings.keyword} DRUGS, "
-            f"GANG, MISSING or WANTED and your tip. We never see your number. Text STOP to end. "
+            f"GANG, MISSING or WANTED and your tip. Staff never see your number. Text STOP to end. "
             f"Emergency: call 911. Non-emergency: {settings.non_emergency_phone}.")
 
 
@@ -135,7 +131,7 @@ def picture_note(refusal: str) -> str:
 
 
 def open_tip(alias: str, text: IncomingText, settings: SmsSettings, now: datetime) -> str:
-    words = words_of(text.body)[1:]
+    words = text.body.split()[1:]
     category, named = category_for(words[0] if words else None)
     description = text.body.strip()[len(settings.keyword):].strip()
     if named:
@@ -182,7 +178,7 @@ def open_tip(alias: str, text: IncomingText, settings: SmsSettings, now: datetim
 
 def new_tip_reply(tip_number: str, settings: SmsSettings) -> str:
     return (f"{settings.department} received your tip {tip_number}. Text more to this number to add to it; "
-            "we may text you questions. We never see your number. Text STOP to end and delete it. "
+            "we may text you questions. Staff never see your number. Text STOP to end and delete it. "
             "Emergency: call 911.")
 
 

@@ -47,7 +47,7 @@ def text_settings_from(config: Mapping[str, Any]) -> TextSettings | None:
         return None
     return TextSettings(config["PORTAL_SMS_API_URL"].rstrip("/"), config["PORTAL_SMS_ACCOUNT_SID"],
                         config["PORTAL_SMS_AUTH_TOKEN"], config["PORTAL_SMS_NUMBER"],
-                        config["PORTAL_SMS_NUMBER_KEY"], float(config["PORTAL_SMS_MEDIA_TIMEOUT"]))
+                        config["PORTAL_SMS_NUMBER_KEY"], float(config["PORTAL_SMS_TIMEOUT"]))
 
 
 def queue_text(conversation: SmsConversation, message: TipMessage, body: str, now: datetime) -> OutboxText:
