@@ -49,8 +49,10 @@ run: install
 	@echo "Serving the public site on http://127.0.0.1:$(PORT)/ and the back office on http://127.0.0.1:$(PORT)/staff/"
 	PORT=$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py wsgi:application
 
+# One pytest worker per core: every test has its own database (a SQLite file or a PostgreSQL schema),
+# instance folder and rate-limit prefix, so they run side by side.
 test: install-dev
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 # Real headless Chromium from Debian (installed here if missing); slower, so not part of `make test`.
 test-browser: $(VENV)/.installed-browser
