@@ -13,14 +13,19 @@ from __future__ import annotations
 
 import io
 import re
+import time
 import uuid
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone
 
 import pytest
+import sqlalchemy as sa
 from PIL import Image
 
 from portal.extensions import db
-from portal.models import Attachment, SmsConversation, Tip, TipMessage
+from portal.models import Attachment, SmsConversation, TermsVersion, Tip, TipCategory, TipMessage
+from portal.services.sms_numbers import alias_for
 from tests.conftest import staff_browser
 from tests.helpers import DATA, parse_page
 from tests.sms_support import (ACCOUNT_SID, AUTH_TOKEN, TIPSTER_NUMBER, WEBHOOK_URL, Answer, post_text, reply_of,
@@ -448,3 +453,32 @@ def test_a_site_set_up_without_terms_or_categories_refuses_texts_politely(make_a
 
     assert "cannot take tips by text right now" in reply and "(847) 945-8636" in reply and "911" in reply
     assert stored(site) == NOTHING
+
+
+def test_a_first_text_racing_another_first_text_from_the_same_phone_joins_its_tip(sms_app, phone, database_url):
+    """Two first texts from one phone: the loser of the race for the phone's open conversation (on
+    PostgreSQL its insert waits on the other's, then fails) is added to the winner's tip, not lost."""
+    alias = alias_for(TIPSTER_NUMBER, sms_app.config["PORTAL_SMS_ALIAS_KEY"])
+    now = datetime.now(timezone.utc)
+    engine = sa.create_engine(database_url)
+    try:
+        with sa.orm.Session(engine) as other_request:
+            winner = Tip(tip_number="RACE-WINS-0001", passphrase_hash="x", submission_key="k" * 64,
+                         category_id=other_request.scalar(sa.select(TipCategory.id).where(TipCategory.slug == "other")),
+                         terms_version_id=other_request.scalar(sa.select(TermsVersion.id)), description="First text",
+                         where_text="", created_at=now, updated_at=now)
+            winner.sms_conversation = SmsConversation(alias=alias, sealed_number=b"sealed", opened_at=now,
+                                                      last_text_at=now)
+            other_request.add(winner)
+            other_request.flush()
+            with ThreadPoolExecutor(1) as pool:
+                sending = pool.submit(phone.text, "DEERFIELD second text, sent at the same moment")
+                time.sleep(1)
+                other_request.commit()
+                reply = sending.result(timeout=30)
+    finally:
+        engine.dispose()
+    assert reply.startswith("Added to tip RACE-WINS-0001")
+    with sms_app.app_context():
+        assert db.session.scalars(db.select(Tip.tip_number)).all() == ["RACE-WINS-0001"]
+        assert db.session.scalars(db.select(TipMessage.body)).all() == ["DEERFIELD second text, sent at the same moment"]
