@@ -4,7 +4,9 @@ stands in for Twilio (its REST API for replies, its media URLs and their redirec
 from __future__ import annotations
 
 import base64
+import json
 import threading
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -95,7 +97,8 @@ class SeenRequest:
 class FakeTwilio:
     """A loopback HTTP server: ``answers`` maps a path to a list of answers given in turn (the last
     one repeats); every request is recorded in ``seen``. Replies are posted to
-    ``/2010-04-01/Accounts/<sid>/Messages.json`` and answer 201 unless told otherwise."""
+    ``/2010-04-01/Accounts/<sid>/Messages.json`` and answer 201 with a new message id unless told
+    otherwise."""
 
     def __init__(self) -> None:
         self.answers: dict[str, list[Answer]] = {}
@@ -116,7 +119,7 @@ class FakeTwilio:
                 fake.seen.append(SeenRequest(self.command, self.path, form, username, password))
                 queue = fake.answers.get(self.path)
                 if queue is None and self.path.endswith("/Messages.json"):
-                    queue = [Answer(201, b'{"sid": "SM' + b"f" * 32 + b'", "status": "queued"}',
+                    queue = [Answer(201, json.dumps({"sid": "SM" + uuid.uuid4().hex, "status": "queued"}).encode(),
                                     {"Content-Type": "application/json"})]
                 answer = (queue.pop(0) if len(queue) > 1 else queue[0]) if queue else Answer(404)
                 self.send_response(answer.status)
@@ -153,3 +156,14 @@ def running_fake_twilio() -> Iterator[FakeTwilio]:
         yield fake
     finally:
         fake.stop()
+
+
+def post_delivery_report(client, callback_url: str, message_id: str, status: str, error_code: str = "",
+                         signature: str | None = None):
+    """Post Twilio's status callback for a text it was given, to the URL the portal asked for."""
+    params = {"MessageSid": message_id, "SmsSid": message_id, "MessageStatus": status, "SmsStatus": status,
+              "AccountSid": ACCOUNT_SID, "From": DEPARTMENT_NUMBER, "To": TIPSTER_NUMBER, "ApiVersion": "2010-04-01"}
+    if error_code:
+        params["ErrorCode"] = error_code
+    headers = {"X-Twilio-Signature": signature_for(params, callback_url) if signature is None else signature}
+    return client.post(callback_url.removeprefix(SITE_URL), data=params, headers=headers)

@@ -65,12 +65,20 @@ class OutboxText(db.Model):
     given_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The kind of the last failure only (e.g. "HTTP 503", "ConnectionError"), never the number.
     last_error: Mapped[str] = mapped_column(String(200), default="")
+    # A keyed hash of the provider's id for the sent text, to match the delivery report it posts later.
+    provider_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # The provider's last word on delivery to the phone: "delivered", or "undelivered, error 30003".
+    delivery_report: Mapped[str] = mapped_column(String(60), default="")
 
     conversation: Mapped[SmsConversation] = relationship()
     message: Mapped[TipMessage] = relationship(back_populates="text_delivery")
 
     @property
     def state(self) -> str:
+        if self.delivery_report == "delivered":
+            return "delivered to the phone"
+        if self.delivery_report:
+            return f"not delivered ({self.delivery_report})"
         if self.sent_at is not None:
             return "texted"
         if self.given_up_at is not None:

@@ -15,7 +15,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from portal.extensions import csrf
 from portal.public.form_support import routing_settings, upload_limits
-from portal.services import sms, sms_media, sms_numbers
+from portal.services import sms, sms_delivery, sms_media, sms_numbers
 
 bp = Blueprint("sms", __name__, url_prefix="/sms")
 
@@ -44,20 +44,36 @@ def signed_url() -> str:
     return current_app.config["PORTAL_SITE_URL"].rstrip("/") + request.path + (f"?{query}" if query else "")
 
 
+def unsigned_reason() -> str | None:
+    """Why the request is not signed by the provider for this URL, or None."""
+    signature = request.headers.get("X-Twilio-Signature", "")
+    if not signature:
+        return "no signature"
+    if not RequestValidator(current_app.config["PORTAL_SMS_AUTH_TOKEN"]).validate(
+            signed_url(), request.form.to_dict(), signature):
+        return "wrong signature"
+    return None
+
+
 def signature_problem() -> str | None:
-    """Why the request is not the provider's, or None; worked out once per request."""
+    """Why the request is not an incoming text from the provider, or None; worked out once per request."""
     if "sms_signature_problem" not in g:
-        signature = request.headers.get("X-Twilio-Signature", "")
-        if not signature:
-            g.sms_signature_problem = "no signature"
-        elif not RequestValidator(current_app.config["PORTAL_SMS_AUTH_TOKEN"]).validate(
-                signed_url(), request.form.to_dict(), signature):
-            g.sms_signature_problem = "wrong signature"
-        elif not sms_numbers.is_phone_number(request.form.get("From", "")):
-            g.sms_signature_problem = "no sender number"
-        else:
-            g.sms_signature_problem = None
+        g.sms_signature_problem = unsigned_reason() or (
+            None if sms_numbers.is_phone_number(request.form.get("From", "")) else "no sender number")
     return g.sms_signature_problem
+
+
+def refuse_unless_signed(problem: str | None) -> None:
+    if problem:
+        sms.record_refused_request(problem)
+        abort(403)
+
+
+def provider_message_id() -> str:
+    message_id = request.form.get("MessageSid", "")
+    if not message_id or len(message_id) > 64:
+        abort(400)
+    return message_id
 
 
 def sender_limit_key() -> str:
@@ -95,16 +111,20 @@ def media_urls() -> tuple[str, ...]:
 @bp.post("/twilio")
 def twilio_webhook():
     request.max_content_length = MAX_REQUEST_BYTES
-    problem = signature_problem()
-    if problem:
-        sms.record_refused_request(problem)
-        abort(403)
-    message_id = request.form.get("MessageSid", "")
-    if not message_id or len(message_id) > 64:
-        abort(400)
+    refuse_unless_signed(signature_problem())
     text = sms.IncomingText(sender=request.form["From"], body=request.form.get("Body", ""),
-                            message_id=message_id, media_urls=media_urls())
+                            message_id=provider_message_id(), media_urls=media_urls())
     return twiml(sms.answer_text(text, sms_settings()))
+
+
+@bp.post("/twilio/status")
+def delivery_report():
+    """Twilio's report on a reply it was given to text (the StatusCallback of each one we post)."""
+    request.max_content_length = MAX_REQUEST_BYTES
+    refuse_unless_signed(unsigned_reason())
+    sms_delivery.record_delivery_report(provider_message_id(), request.form.get("MessageStatus", "")[:20],
+                                        request.form.get("ErrorCode", ""), current_app.config["PORTAL_SMS_ALIAS_KEY"])
+    return Response(status=204)
 
 
 def register(app: Flask, limiter: Limiter) -> None:
@@ -112,6 +132,7 @@ def register(app: Flask, limiter: Limiter) -> None:
     if not app.config["PORTAL_SMS_PROVIDER"]:
         return
     app.register_blueprint(bp)
+    csrf.exempt(app.view_functions["sms.delivery_report"])
     view = csrf.exempt(app.view_functions["sms.twilio_webhook"])
     app.view_functions["sms.twilio_webhook"] = limiter.limit(
         app.config["PORTAL_SMS_LIMIT"], key_func=sender_limit_key, on_breach=too_many_texts)(view)

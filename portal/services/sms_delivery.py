@@ -31,6 +31,11 @@ log = logging.getLogger(__name__)
 RETRIED_STATUSES = frozenset({401, 403, 404, 408, 429}) | frozenset(range(500, 600))
 
 
+# What a provider's delivery report may say that ends the story of a text.
+FINAL_REPORTS = frozenset({"delivered", "undelivered", "failed"})
+STATUS_PATH = "/sms/twilio/status"
+
+
 @dataclass(frozen=True)
 class TextSettings:
     api_url: str
@@ -38,7 +43,10 @@ class TextSettings:
     auth_token: str
     from_number: str
     number_key: str
+    alias_key: str
     timeout: float
+    # Where the provider posts each text's delivery report (the public zone's status webhook).
+    status_url: str
 
 
 def text_settings_from(config: Mapping[str, Any]) -> TextSettings | None:
@@ -47,7 +55,13 @@ def text_settings_from(config: Mapping[str, Any]) -> TextSettings | None:
         return None
     return TextSettings(config["PORTAL_SMS_API_URL"].rstrip("/"), config["PORTAL_SMS_ACCOUNT_SID"],
                         config["PORTAL_SMS_AUTH_TOKEN"], config["PORTAL_SMS_NUMBER"],
-                        config["PORTAL_SMS_NUMBER_KEY"], float(config["PORTAL_SMS_TIMEOUT"]))
+                        config["PORTAL_SMS_NUMBER_KEY"], config["PORTAL_SMS_ALIAS_KEY"],
+                        float(config["PORTAL_SMS_TIMEOUT"]), config["PORTAL_SITE_URL"].rstrip("/") + STATUS_PATH)
+
+
+def provider_key(provider_id: str, alias_key: str) -> str:
+    """Keyed like the alias: the provider's own logs tie its id for a text to the phone."""
+    return sms_numbers.alias_for(f"sent:{provider_id}", alias_key)
 
 
 def queue_text(conversation: SmsConversation, message: TipMessage, body: str, now: datetime) -> OutboxText:
@@ -65,18 +79,28 @@ class SendFailed(Exception):
         self.final = final
 
 
-def post_to_provider(number: str, body: str, settings: TextSettings) -> None:
+def post_to_provider(number: str, body: str, settings: TextSettings) -> str | None:
+    """Post one text; the provider's id for it, when its answer gives one."""
     try:
         answer = requests.post(f"{settings.api_url}/2010-04-01/Accounts/{settings.account_sid}/Messages.json",
-                               data={"To": number, "From": settings.from_number, "Body": body},
+                               data={"To": number, "From": settings.from_number, "Body": body,
+                                     "StatusCallback": settings.status_url},
                                auth=(settings.account_sid, settings.auth_token), timeout=settings.timeout)
     except requests.RequestException as error:
         raise SendFailed(type(error).__name__, final=False) from None
     with answer:
         if answer.status_code < 300:
-            return
+            return provider_id_in(answer)
         reason = f"HTTP {answer.status_code}" + provider_error_code(answer)
         raise SendFailed(reason, final=answer.status_code not in RETRIED_STATUSES)
+
+
+def provider_id_in(answer: requests.Response) -> str | None:
+    try:
+        sid = answer.json().get("sid")
+    except (ValueError, AttributeError):
+        return None
+    return sid if isinstance(sid, str) and 0 < len(sid) <= 64 else None
 
 
 def provider_error_code(answer: requests.Response) -> str:
@@ -96,7 +120,8 @@ def send_one(text: OutboxText, settings: TextSettings) -> None:
         number = sms_numbers.open_number(conversation.sealed_number, conversation.alias, settings.number_key)
     except InvalidTag:
         raise SendFailed("the number key does not open this number", final=True) from None
-    post_to_provider(number, text.body, settings)
+    provider_id = post_to_provider(number, text.body, settings)
+    text.provider_key = provider_key(provider_id, settings.alias_key) if provider_id else None
 
 
 def deliver_due_texts(settings: TextSettings, now: datetime | None = None, batch_size: int = 100) -> DeliveryResult:
@@ -129,3 +154,18 @@ def deliver_due_texts(settings: TextSettings, now: datetime | None = None, batch
         OutboxText.sent_at.is_(None), OutboxText.given_up_at.is_(None)))
     log.info("sms_outbox.delivered sent=%s failed=%s pending=%s", sent, failed, pending)
     return DeliveryResult(sent, failed, pending)
+
+
+def record_delivery_report(provider_id: str, status: str, error_code: str, alias_key: str) -> bool:
+    """The provider's report on a text it was given: kept when final, so staff see whether it reached
+    the phone. False when no text of ours has that id (a report for another app on the account)."""
+    text = db.session.scalars(db.select(OutboxText).where(
+        OutboxText.provider_key == provider_key(provider_id, alias_key))).first()
+    if text is None:
+        return False
+    if status in FINAL_REPORTS:
+        code = error_code if error_code.isdigit() and len(error_code) <= 10 else ""
+        text.delivery_report = status + (f", error {code}" if code else "")
+        db.session.commit()
+        log.info("sms_outbox.report id=%s status=%s", text.id, status)
+    return True

@@ -36,7 +36,8 @@ from portal.models import OutboxText, SmsConversation, Tip, TipMessage, WorkItem
 from portal.services import sms_numbers
 from tests.conftest import TEST_DATABASE_URL, staff_browser
 from tests.helpers import DATA, all_stored_text, database_file_bytes, parse_page
-from tests.sms_support import NUMBER_SPELLINGS, TIPSTER_NUMBER, Answer, post_text, reply_of, sms_overrides
+from tests.sms_support import (NUMBER_SPELLINGS, TIPSTER_NUMBER, Answer, post_delivery_report, post_text, reply_of,
+                               sms_overrides)
 
 PHOTO_PATH = "/media/photo_with_gps.jpg"
 TIP_TEXT = "DEERFIELD DRUGS someone sells pills behind the library every Friday"
@@ -142,9 +143,13 @@ def staff_text_reply(supervisor, staff_app) -> None:
 
 
 def deliver_texts(sms_app, fake_twilio) -> None:
+    """The outbox texts the reply, and the provider reports it delivered (a report names the number too)."""
+    fake_twilio.answers[fake_twilio.messages_path()] = [Answer(201, b'{"sid": "SMreport1"}')]
     assert "Texts: sent 1, failed 0" in run_command(sms_app, "outbox", "send")
     [sent] = fake_twilio.sent_texts()
     assert sent.form["To"] == [TIPSTER_NUMBER] and STAFF_REPLY in sent.form["Body"][0]
+    with post_delivery_report(sms_app.test_client(), sent.form["StatusCallback"][0], "SMreport1", "delivered") as answer:
+        assert answer.status_code == 204
 
 
 def whole_conversation(sms_app, staff_app, tipster, supervisor, fake_twilio) -> None:
@@ -159,7 +164,7 @@ def staff_pages(supervisor, staff_app) -> str:
     queue = supervisor.get("/queue/")
     assert case_page.status_code == queue.status_code == 200
     case_html = case_page.get_data(as_text=True)
-    assert "Received by text message" in case_html and FOLLOW_UP in case_html
+    assert "Received by text message" in case_html and FOLLOW_UP in case_html and "delivered to the phone" in case_html
     return case_html + queue.get_data(as_text=True)
 
 

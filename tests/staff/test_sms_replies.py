@@ -27,8 +27,8 @@ from portal.services.casework import TEXT_REPLY_LIMIT
 from portal.services.sms_delivery import deliver_due_texts, text_settings_from
 from tests.conftest import staff_browser
 from tests.helpers import parse_page
-from tests.sms_support import (ACCOUNT_SID, AUTH_TOKEN, DEPARTMENT_NUMBER, NUMBER_SPELLINGS, TIPSTER_NUMBER,
-                               Answer, post_text, reply_of, sms_overrides)
+from tests.sms_support import (ACCOUNT_SID, AUTH_TOKEN, DEPARTMENT_NUMBER, NUMBER_SPELLINGS, SITE_URL, TIPSTER_NUMBER,
+                               Answer, post_delivery_report, post_text, reply_of, sms_overrides)
 
 TIP_TEXT = "DEERFIELD DRUGS a blue van sells pills behind the library every night"
 REPLY = "Thank you. Which night did you last see the van?"
@@ -143,9 +143,14 @@ def the_outbox_text(app) -> OutboxText:
         return text
 
 
+STATUS_CALLBACK = SITE_URL + "/sms/twilio/status"
+
+
 def assert_is_the_reply(sent, tip_number: str, reply: str = REPLY) -> None:
-    """One request the provider received is the staff reply, to the tipster, from the department."""
-    assert sent.form == {"To": [TIPSTER_NUMBER], "From": [DEPARTMENT_NUMBER], "Body": [f"Tip {tip_number}: {reply}"]}
+    """One request the provider received is the staff reply, to the tipster, from the department,
+    asking for its delivery report at the portal's status webhook."""
+    assert sent.form == {"To": [TIPSTER_NUMBER], "From": [DEPARTMENT_NUMBER], "Body": [f"Tip {tip_number}: {reply}"],
+                         "StatusCallback": [STATUS_CALLBACK]}
     assert (sent.username, sent.password) == (ACCOUNT_SID, AUTH_TOKEN)
 
 
@@ -231,6 +236,44 @@ def test_a_reply_sent_while_closing_the_tip_is_refused_because_it_could_not_be_t
     assert typed_body(page) == REPLY
     assert "The conversation is open" in channel_text(page_html(officer.get(path)))
     assert staff_messages(page_html(officer.get(path))) == []
+
+
+def provider_accepts_as(fake_twilio, message_id: str) -> None:
+    fake_twilio.answers[fake_twilio.messages_path()] = [Answer(
+        201, b'{"sid": "' + message_id.encode() + b'", "status": "queued"}', {"Content-Type": "application/json"})]
+
+
+def report(sms_app, status: str, error_code: str = "", message_id: str = "SMdelivered0001", signature=None) -> int:
+    response = post_delivery_report(sms_app.test_client(), STATUS_CALLBACK, message_id, status, error_code, signature)
+    response.close()
+    return response.status_code
+
+
+def test_the_providers_delivery_report_shows_on_the_case_page(sms_app, officer, fake_twilio):
+    provider_accepts_as(fake_twilio, "SMdelivered0001")
+    _, path = reply_waiting(sms_app, officer)
+    run_outbox(sms_app)
+    assert report(sms_app, "sent") == 204
+    assert delivery_states(page_html(officer.get(path))) == ["texted"], "only a final report changes what staff see"
+    assert report(sms_app, "delivered") == 204
+    assert delivery_states(page_html(officer.get(path))) == ["delivered to the phone"]
+
+
+def test_a_text_the_phone_never_got_says_so_with_the_providers_error(sms_app, officer, fake_twilio):
+    provider_accepts_as(fake_twilio, "SMdelivered0001")
+    _, path = reply_waiting(sms_app, officer)
+    run_outbox(sms_app)
+    assert report(sms_app, "undelivered", "30003") == 204
+    assert delivery_states(page_html(officer.get(path))) == ["not delivered (undelivered, error 30003)"]
+
+
+def test_a_delivery_report_not_signed_by_the_provider_is_refused_and_changes_nothing(sms_app, officer, fake_twilio):
+    provider_accepts_as(fake_twilio, "SMdelivered0001")
+    _, path = reply_waiting(sms_app, officer)
+    run_outbox(sms_app)
+    assert report(sms_app, "undelivered", "30003", signature="forged") == 403
+    assert report(sms_app, "undelivered", "30003", message_id="SMsomeoneelse") == 204
+    assert delivery_states(page_html(officer.get(path))) == ["texted"]
 
 
 def closed_port() -> int:

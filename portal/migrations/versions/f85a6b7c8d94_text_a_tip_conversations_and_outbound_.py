@@ -45,10 +45,13 @@ def upgrade():
     sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('given_up_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('last_error', sa.String(length=200), nullable=False),
+    sa.Column('provider_key', sa.String(length=64), nullable=True),
+    sa.Column('delivery_report', sa.String(length=60), nullable=False),
     sa.ForeignKeyConstraint(['conversation_id'], ['sms_conversation.id'], name=op.f('fk_outbox_text_conversation_id_sms_conversation')),
     sa.ForeignKeyConstraint(['message_id'], ['tip_message.id'], name=op.f('fk_outbox_text_message_id_tip_message')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_text')),
-    sa.UniqueConstraint('message_id', name=op.f('uq_outbox_text_message_id'))
+    sa.UniqueConstraint('message_id', name=op.f('uq_outbox_text_message_id')),
+    sa.UniqueConstraint('provider_key', name=op.f('uq_outbox_text_provider_key'))
     )
     with op.batch_alter_table('outbox_text', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_outbox_text_conversation_id'), ['conversation_id'], unique=False)
