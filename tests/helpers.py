@@ -96,7 +96,8 @@ def current_code(app, email: str) -> str:
         secret, last = user.totp_secret, user.totp_last_step
     while True:
         now = int(time.time()) // 30
-        step = now - 1 if last is None else max(now - 1, last + 1)
+        # The current step, not the one before: a slow request (a busy CI) must not see it expire.
+        step = now if last is None else max(now, last + 1)
         if step <= now + 1:
             return pyotp.TOTP(secret).generate_otp(step)
         time.sleep(1)
